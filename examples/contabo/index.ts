@@ -1,0 +1,43 @@
+/**
+ * A Contabo stack: a tag, an SSH key and a root password kept as Contabo secrets, a VPS that uses
+ * them, and a private network the VPS is attached to.
+ *
+ * Config: `contabo:*` credentials (or the CNTB_* environment variables), and optionally
+ * `displayName` (renames the VPS in place) and `tagColor`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { contabo } from "pulumi-eurocloud";
+
+const config = new pulumi.Config();
+
+const tag = new contabo.Tag("web", { color: config.get("tagColor") ?? "#0A78C3" });
+
+const sshKey = new contabo.Secret("deploy-key", {
+  type: "ssh",
+  value: config.get("sshPublicKey") ?? "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyForTheEmulatorOnly deploy@example",
+});
+
+const rootPassword = new contabo.Secret("root-password", {
+  type: "password",
+  value: config.getSecret("rootPassword") ?? pulumi.secret("Emulat0r!Pass#2026"),
+});
+
+const vps = new contabo.Instance("web-1", {
+  displayName: config.get("displayName") ?? "web-1",
+  productId: "V92",
+  region: "EU",
+  sshKeys: [sshKey.secretId],
+  rootPassword: rootPassword.secretId,
+  userData: "#cloud-config\npackage_update: true\n",
+});
+
+const network = new contabo.PrivateNetwork("backend", {
+  description: "web tier",
+  instanceIds: [vps.instanceId],
+});
+
+export const tagId = tag.tagId;
+export const instanceId = vps.instanceId;
+export const ipv4 = vps.ipv4;
+export const status = vps.status;
+export const networkCidr = network.cidr;

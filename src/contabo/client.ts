@@ -1,0 +1,236 @@
+/**
+ * The Contabo API v1 client: OAuth2 password grant with one cached token per provider process,
+ * a fresh `x-request-id` on every request, the `{data: [...]}` envelope unwrapped and parsed with
+ * zod, and list pagination followed to the end.
+ */
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
+import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
+import type { CheckFailure, CloudBinding } from "../core/kit";
+import { withRetries } from "../core/retry";
+import {
+  type SettingSpec,
+  checkEndpointUrl,
+  howToSet,
+  readSetting,
+  requireEndpointUrl,
+} from "../core/settings";
+
+export const CONTABO_SETTINGS = {
+  clientId: { configKey: "contabo:clientId", envNames: ["CNTB_OAUTH2_CLIENT_ID"], secret: true },
+  clientSecret: { configKey: "contabo:clientSecret", envNames: ["CNTB_OAUTH2_CLIENT_SECRET"], secret: true },
+  user: { configKey: "contabo:user", envNames: ["CNTB_OAUTH2_USER"], secret: true },
+  password: { configKey: "contabo:password", envNames: ["CNTB_OAUTH2_PASS"], secret: true },
+  apiUrl: { configKey: "contabo:apiUrl", envNames: ["CNTB_API"], default: "https://api.contabo.com" },
+  tokenUrl: {
+    configKey: "contabo:tokenUrl",
+    envNames: ["CNTB_OAUTH2_TOKEN_URL"],
+    default: "https://auth.contabo.com/auth/realms/contabo/protocol/openid-connect/token",
+  },
+} satisfies Record<string, SettingSpec>;
+
+type SettingName = keyof typeof CONTABO_SETTINGS;
+type ContaboSettings = Record<SettingName, string>;
+
+const CREDENTIALS: SettingName[] = ["clientId", "clientSecret", "user", "password"];
+
+function readSettings(): { settings: Partial<ContaboSettings>; problems: CheckFailure[] } {
+  const settings: Partial<ContaboSettings> = {};
+  const problems: CheckFailure[] = [];
+  for (const name of Object.keys(CONTABO_SETTINGS) as SettingName[]) {
+    const spec = CONTABO_SETTINGS[name];
+    const value = readSetting(spec);
+    if (value === undefined) {
+      if (CREDENTIALS.includes(name)) {
+        problems.push({ property: spec.configKey, reason: `missing Contabo credential: set it with ${howToSet(spec)}` });
+      }
+      continue;
+    }
+    const urlProblem = name === "apiUrl" || name === "tokenUrl" ? checkEndpointUrl(spec.configKey, value) : undefined;
+    if (urlProblem) problems.push({ property: spec.configKey, reason: urlProblem });
+    settings[name] = value;
+  }
+  return { settings, problems };
+}
+
+const tokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
+const errorBody = z.object({ message: z.union([z.string(), z.array(z.string())]) }).loose();
+const keycloakError = z.object({ error: z.string(), error_description: z.string().optional() }).loose();
+
+const pagination = z.object({
+  size: z.number(),
+  totalElements: z.number(),
+  totalPages: z.number(),
+  page: z.number(),
+});
+
+/** Renew the token this long before the API says it expires. */
+const TOKEN_RENEW_MARGIN_MS = 30_000;
+const PAGE_SIZE = 100;
+
+export interface RequestOptions<T> {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** The schema of one item of the envelope's `data`. */
+  item: z.ZodType<T>;
+  /** Override the method's default idempotency (e.g. an action that is safe to repeat). */
+  idempotent?: boolean;
+}
+
+export class ContaboClient {
+  private token?: { value: string; renewAt: number };
+  private pendingToken?: Promise<string>;
+  /** Token requests made by this client: one per process is the goal. */
+  tokenRequests = 0;
+
+  constructor(private readonly settings: ContaboSettings) {}
+
+  /** Sends one request and returns the envelope's `data` items, parsed. */
+  async request<T>(context: RequestContext, method: HttpMethod, path: string, options: RequestOptions<T>): Promise<T[]> {
+    const answer = await this.send(context, method, path, options);
+    return this.parseItems(context, answer, options.item);
+  }
+
+  /** Like request, for answers that must hold exactly one item. */
+  async one<T>(context: RequestContext, method: HttpMethod, path: string, options: RequestOptions<T>): Promise<T> {
+    const items = await this.request(context, method, path, options);
+    if (items.length !== 1) {
+      throw new UnexpectedResponseError(context, `expected one item in data, got ${items.length}`);
+    }
+    return items[0];
+  }
+
+  /** Sends a request whose answer has no useful body (DELETE 204). */
+  async call(context: RequestContext, method: HttpMethod, path: string, body?: unknown): Promise<void> {
+    await this.send(context, method, path, { body, item: z.unknown() });
+  }
+
+  /** Every item of a list, following the pagination to the last page. */
+  async list<T>(context: RequestContext, path: string, options: Omit<RequestOptions<T>, "body">): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 1; ; page++) {
+      const answer = await this.send(context, "GET", path, {
+        ...options,
+        query: { ...options.query, page, size: PAGE_SIZE },
+      });
+      items.push(...this.parseItems(context, answer, options.item));
+      const paging = pagination.safeParse((answer as { _pagination?: unknown })._pagination);
+      if (!paging.success) throw new UnexpectedResponseError(context, `list without _pagination: ${paging.error.message}`);
+      if (page >= paging.data.totalPages) return items;
+    }
+  }
+
+  private parseItems<T>(context: RequestContext, answer: unknown, item: z.ZodType<T>): T[] {
+    const parsed = z.object({ data: z.array(item) }).safeParse(answer);
+    if (!parsed.success) throw new UnexpectedResponseError(context, z.prettifyError(parsed.error));
+    return parsed.data.data;
+  }
+
+  private async send(context: RequestContext, method: HttpMethod, path: string, options: RequestOptions<unknown>): Promise<unknown> {
+    const url = new URL(this.settings.apiUrl + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const idempotent = options.idempotent ?? method !== "POST";
+    let reauthenticated = false;
+    const attempt = async (): Promise<unknown> => {
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${await this.accessToken(context)}`,
+        "x-request-id": randomUUID(),
+        accept: "application/json",
+      };
+      if (context.traceId) headers["x-trace-id"] = context.traceId;
+      if (body !== undefined) headers["content-type"] = "application/json";
+      const res = await send(context, { method, url: url.toString(), headers, body });
+      // A token can be revoked or expire early: re-authenticate once.
+      if (res.status === 401 && !reauthenticated) {
+        reauthenticated = true;
+        this.token = undefined;
+        return attempt();
+      }
+      if (res.status >= 400) throw apiError(context, res, headers["x-request-id"]);
+      return parseJsonBody(res.text);
+    };
+    return withRetries(attempt, { idempotent });
+  }
+
+  private async accessToken(context: RequestContext): Promise<string> {
+    if (this.token && Date.now() < this.token.renewAt) return this.token.value;
+    // Concurrent operations share one token request.
+    this.pendingToken ??= this.fetchToken(context).finally(() => {
+      this.pendingToken = undefined;
+    });
+    return this.pendingToken;
+  }
+
+  private async fetchToken(context: RequestContext): Promise<string> {
+    const tokenContext = { ...context, operation: `${context.operation}: get an access token` };
+    const form = new URLSearchParams({
+      client_id: this.settings.clientId,
+      client_secret: this.settings.clientSecret,
+      username: this.settings.user,
+      password: this.settings.password,
+      grant_type: "password",
+    });
+    const res = await withRetries(
+      async () => {
+        this.tokenRequests++;
+        const answer = await send(tokenContext, {
+          method: "POST",
+          url: this.settings.tokenUrl,
+          headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+          body: form.toString(),
+        });
+        if (answer.status >= 400) throw apiError(tokenContext, answer, undefined);
+        return answer;
+      },
+      // Asking for a token twice creates nothing: safe to repeat.
+      { idempotent: true },
+    );
+    const parsed = tokenAnswer.safeParse(parseJsonBody(res.text));
+    if (!parsed.success) throw new UnexpectedResponseError(tokenContext, "token answer without access_token/expires_in");
+    const lifetimeMs = parsed.data.expires_in * 1000;
+    this.token = {
+      value: parsed.data.access_token,
+      renewAt: Date.now() + Math.max(lifetimeMs / 2, lifetimeMs - TOKEN_RENEW_MARGIN_MS),
+    };
+    return this.token.value;
+  }
+}
+
+function apiError(context: RequestContext, res: HttpResponse, requestId: string | undefined): CloudApiError {
+  let message = res.text.trim().slice(0, 500) || "(empty body)";
+  try {
+    const body = parseJsonBody(res.text);
+    const api = errorBody.safeParse(body);
+    const keycloak = keycloakError.safeParse(body);
+    if (api.success) message = [api.data.message].flat().join("; ");
+    else if (keycloak.success) message = [keycloak.data.error, keycloak.data.error_description].filter(Boolean).join(": ");
+  } catch {
+    // Not JSON: keep the text.
+  }
+  return new CloudApiError(context, res.status, message, res.headers["x-request-id"] ?? requestId, parseRetryAfter(res.headers["retry-after"]));
+}
+
+let shared: { key: string; client: ContaboClient } | undefined;
+
+/** The provider process's one Contabo client (a new one only if the settings change). */
+export function contaboClient(): ContaboClient {
+  const { settings, problems } = readSettings();
+  if (problems.length > 0) {
+    throw new Error(`contabo: ${problems.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
+  }
+  const complete = settings as ContaboSettings;
+  complete.apiUrl = requireEndpointUrl("contabo:apiUrl", complete.apiUrl);
+  const key = JSON.stringify(complete);
+  if (shared?.key !== key) shared = { key, client: new ContaboClient(complete) };
+  return shared.client;
+}
+
+export const contabo: CloudBinding<ContaboClient> = {
+  cloud: "contabo",
+  settingsProblems: () => readSettings().problems,
+  client: contaboClient,
+};

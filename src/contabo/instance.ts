@@ -1,0 +1,222 @@
+/**
+ * `contabo.Instance`: a VPS or VDS. Creating one places an order (`period` months); destroying it
+ * cancels the contract, which ends at the cancel date. Only the display name changes in place;
+ * the image, SSH keys, root password, user data and default user change by reinstalling, which
+ * wipes the disk (the preview warns); product, region and period replace the instance.
+ */
+import { z } from "zod";
+import type { RequestContext } from "../core/errors";
+import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { progress } from "../core/redact";
+import { sendOnce } from "../core/reconcile";
+import { waitFor } from "../core/wait";
+import { type ContaboClient, contabo } from "./client";
+import { idPath, numericId, readOrUndefined } from "./common";
+
+const REGIONS = ["EU", "US-central", "US-east", "US-west", "SIN", "UK", "AUS", "JPN", "IND"] as const;
+const REINSTALL_FIELDS = ["imageId", "sshKeys", "rootPassword", "userData", "defaultUser"] as const;
+
+const inputs = z.object({
+  /** Defaults to the resource name; it also lets a create whose answer was lost find its order. */
+  displayName: z.string().min(1).max(255),
+  productId: z.string().min(1).default("V92"),
+  region: z.enum(REGIONS).default("EU"),
+  /** Contract period in months. */
+  period: z.union([z.literal(1), z.literal(3), z.literal(6), z.literal(12)]).default(1),
+  imageId: z.string().min(1).default("afecbb85-e2fc-46f0-9684-b46b1faf00bb"),
+  /** Ids of `contabo.Secret`s of type ssh. */
+  sshKeys: z.array(numericId).transform((ids) => [...new Set(ids)].sort((a, b) => a - b)).default([]),
+  /** Id of a `contabo.Secret` of type password. */
+  rootPassword: numericId.optional(),
+  /** cloud-init user data; stored as a secret since it often carries keys. */
+  userData: z.string().max(65_536).optional(),
+  defaultUser: z.enum(["root", "admin", "administrator"]).default("admin"),
+  /** How long to wait for the instance to be running after an order or a reinstall. */
+  timeoutMinutes: z.number().int().min(1).max(24 * 60).default(30),
+});
+
+const instanceItem = z.object({
+  instanceId: z.number().int(),
+  name: z.string(),
+  displayName: z.string(),
+  productId: z.string(),
+  productName: z.string(),
+  productType: z.string(),
+  region: z.string(),
+  regionName: z.string(),
+  dataCenter: z.string(),
+  imageId: z.string(),
+  osType: z.string(),
+  defaultUser: z.string().optional(),
+  sshKeys: z.array(z.number().int()),
+  cpuCores: z.number(),
+  ramMb: z.number(),
+  diskMb: z.number(),
+  status: z.string(),
+  errorMessage: z.string().optional(),
+  createdDate: z.string(),
+  cancelDate: z.string(),
+  ipConfig: z.object({
+    v4: z.object({ ip: z.string() }).loose(),
+    v6: z.object({ ip: z.union([z.string(), z.number()]) }).loose(),
+  }),
+});
+type InstanceItem = z.infer<typeof instanceItem>;
+type Inputs = z.output<typeof inputs>;
+
+export type InstanceArgs = z.input<typeof inputs>;
+export type InstanceOutputs = Omit<Inputs, "rootPassword" | "userData"> &
+  Partial<Pick<Inputs, "rootPassword" | "userData">> & {
+    instanceId: number;
+    name: string;
+    status: string;
+    ipv4: string;
+    ipv6: string;
+    productName: string;
+    productType: string;
+    regionName: string;
+    dataCenter: string;
+    osType: string;
+    cpuCores: number;
+    ramMb: number;
+    diskMb: number;
+    createdDate: string;
+    cancelDate: string;
+  };
+
+/** Outputs from the API's view, keeping what the API does not return (period, password, user data). */
+function outputsOf(item: InstanceItem, known: Partial<InstanceOutputs>): InstanceOutputs {
+  return {
+    displayName: item.displayName,
+    productId: item.productId,
+    region: item.region as Inputs["region"],
+    period: known.period ?? 1,
+    imageId: item.imageId,
+    sshKeys: [...item.sshKeys].sort((a, b) => a - b),
+    rootPassword: known.rootPassword,
+    userData: known.userData,
+    defaultUser: (item.defaultUser ?? known.defaultUser ?? "admin") as Inputs["defaultUser"],
+    timeoutMinutes: known.timeoutMinutes ?? 30,
+    instanceId: item.instanceId,
+    name: item.name,
+    status: item.status,
+    ipv4: item.ipConfig.v4.ip,
+    ipv6: String(item.ipConfig.v6.ip),
+    productName: item.productName,
+    productType: item.productType,
+    regionName: item.regionName,
+    dataCenter: item.dataCenter,
+    osType: item.osType,
+    cpuCores: item.cpuCores,
+    ramMb: item.ramMb,
+    diskMb: item.diskMb,
+    createdDate: item.createdDate,
+    cancelDate: item.cancelDate,
+  };
+}
+
+const instances = "/v1/compute/instances";
+
+function getInstance(client: ContaboClient, context: RequestContext, id: string | number) {
+  return client.one(context, "GET", idPath(instances, id), { item: instanceItem });
+}
+
+/** Waits until the instance runs; `error` fails at once with the API's own message. */
+function waitUntilRunning(client: ContaboClient, scope: OperationScope, id: string | number, timeoutMinutes: number) {
+  return waitFor({
+    context: scope.context("wait for instance to run"),
+    waitingFor: "status running",
+    poll: () => getInstance(client, scope.context("read instance status"), id),
+    isDone: (item) => item.status === "running",
+    failure: (item) => (item.status === "error" ? `instance is in status error: ${item.errorMessage ?? "no message"}` : undefined),
+    describe: (item) => item.status,
+    timeoutMs: timeoutMinutes * 60_000,
+    howToRaise: "the instance's timeoutMinutes input",
+    maxIntervalMs: 10_000,
+  });
+}
+
+/** An instance this create may already have ordered: same display name, ordered since it began. */
+async function findOrdered(client: ContaboClient, context: RequestContext, displayName: string, since: number) {
+  const found = await client.list(context, instances, { query: { displayName }, item: instanceItem });
+  // A minute of slack for clock differences between this machine and Contabo.
+  return found.find((i) => i.displayName === displayName && !i.cancelDate && Date.parse(i.createdDate) >= since - 60_000);
+}
+
+const InstanceResource = defineResource({
+  cloud: contabo,
+  kind: "Instance",
+  inputs,
+  outputNames: [
+    "displayName", "productId", "region", "period", "imageId", "sshKeys", "rootPassword", "userData", "defaultUser",
+    "timeoutMinutes", "instanceId", "name", "status", "ipv4", "ipv6", "productName", "productType", "regionName",
+    "dataCenter", "osType", "cpuCores", "ramMb", "diskMb", "createdDate", "cancelDate",
+  ],
+  autoName: "displayName",
+  replaceOnChange: ["productId", "region", "period"],
+  secretInputs: ["userData"],
+  describe: (values, id) => `instance ${values.displayName ? `"${values.displayName}"` : id}`,
+  changeWarning: (changed) => {
+    const reinstall = changed.filter((key) => (REINSTALL_FIELDS as readonly string[]).includes(key));
+    return reinstall.length > 0 ? `changing ${reinstall.join(", ")} reinstalls the instance: its disk is wiped` : undefined;
+  },
+
+  async create(client, wanted, scope) {
+    const { timeoutMinutes, ...order } = wanted;
+    const started = Date.now();
+    const ordered = await sendOnce({
+      what: `order instance "${wanted.displayName}"`,
+      send: async () => {
+        const [created] = await client.request(scope.context("order instance"), "POST", instances, {
+          body: order,
+          item: z.object({ instanceId: z.number().int() }).loose(),
+        });
+        return created;
+      },
+      find: () => findOrdered(client, scope.context("look up ordered instance"), wanted.displayName, started),
+    });
+    const id = ordered.instanceId;
+    const first = await getInstance(client, scope.context("read instance"), id);
+    // From here on the instance exists: a failed wait must not lose it from the state.
+    scope.created(String(id), outputsOf(first, wanted));
+    const running = await waitUntilRunning(client, scope, id, timeoutMinutes);
+    return { id: String(id), outputs: outputsOf(running, wanted) };
+  },
+
+  read: (client, id, olds, scope) =>
+    readOrUndefined(async () => outputsOf(await getInstance(client, scope.context("read instance"), id), olds)),
+
+  async update(client, id, wanted, olds, changed, scope) {
+    if (changed.includes("displayName")) {
+      await client.call(scope.context("rename instance"), "PATCH", idPath(instances, id), { displayName: wanted.displayName });
+    }
+    if (changed.some((key) => (REINSTALL_FIELDS as readonly string[]).includes(key))) {
+      const { imageId, sshKeys, rootPassword, userData, defaultUser } = wanted;
+      progress(`contabo: reinstalling instance "${wanted.displayName}" (${id}): its disk is wiped`);
+      // Reinstalling twice gives the same result: safe to retry.
+      await client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), {
+        imageId, sshKeys, rootPassword, userData, defaultUser,
+      });
+      await waitUntilRunning(client, scope, id, wanted.timeoutMinutes);
+    }
+    return outputsOf(await getInstance(client, scope.context("read instance"), id), { ...olds, ...wanted });
+  },
+
+  async delete(client, id, _olds, scope) {
+    const context = scope.context("cancel instance");
+    const cancelled = await sendOnce({
+      what: `cancel instance ${id}`,
+      send: async () => {
+        const [answer] = await client.request(context, "POST", `${idPath(instances, id)}/cancel`, {
+          item: z.object({ cancelDate: z.string() }).loose(),
+        });
+        return answer.cancelDate;
+      },
+      find: async () => (await getInstance(client, scope.context("read instance"), id)).cancelDate || undefined,
+    });
+    progress(`contabo: cancelled the contract of instance ${id}; it ends on ${cancelled}`);
+  },
+});
+
+export interface Instance extends ResourceOutputs<InstanceOutputs> {}
+export class Instance extends InstanceResource {}

@@ -1,0 +1,99 @@
+/**
+ * `contabo.Secret`: a password or SSH key kept by Contabo, referenced by id from instances
+ * (`rootPassword`, `sshKeys`). The value is a Pulumi secret in inputs and outputs.
+ */
+import { z } from "zod";
+import type { RequestContext } from "../core/errors";
+import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { type ContaboClient, contabo } from "./client";
+import { idPath, readOrUndefined } from "./common";
+
+const PASSWORD_SPECIALS = "!@#$^&*?_~";
+
+const inputs = z.object({
+  /** Defaults to the resource name. */
+  name: z.string().min(1).max(255),
+  /** `password` or `ssh`; changing it replaces the secret. */
+  type: z.enum(["password", "ssh"]),
+  value: z.string().min(8).max(500),
+});
+
+/** Contabo's password rule, as its API documents it (the regular expression there is mangled). */
+export function passwordProblem(value: string): string | undefined {
+  const count = (pattern: RegExp) => (value.match(pattern) ?? []).length;
+  const specials = [...value].filter((c) => PASSWORD_SPECIALS.includes(c)).length;
+  const digits = count(/[0-9]/g);
+  const cases = count(/[A-Z]/g) > 0 && count(/[a-z]/g) > 0;
+  const mix = (digits >= 1 && specials >= 2) || (digits >= 3 && specials >= 1);
+  if (value.length >= 8 && cases && mix) return undefined;
+  return (
+    "a password needs at least 8 characters, an upper and a lower case letter, and either one digit " +
+    `and two of ${PASSWORD_SPECIALS} or three digits and one of ${PASSWORD_SPECIALS}`
+  );
+}
+
+const secretItem = z.object({
+  secretId: z.number().int(),
+  name: z.string(),
+  type: z.enum(["password", "ssh"]),
+  value: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export type SecretArgs = z.input<typeof inputs>;
+export type SecretOutputs = z.output<typeof inputs> & { secretId: number; createdAt: string; updatedAt: string };
+
+function outputsOf(secret: z.infer<typeof secretItem>): SecretOutputs {
+  const { secretId, name, type, value, createdAt, updatedAt } = secret;
+  return { secretId, name, type, value, createdAt, updatedAt };
+}
+
+async function findSame(client: ContaboClient, context: RequestContext, wanted: z.output<typeof inputs>) {
+  const secrets = await client.list(context, "/v1/secrets", { query: { name: wanted.name, type: wanted.type }, item: secretItem });
+  return secrets.find((s) => s.name === wanted.name && s.type === wanted.type && s.value === wanted.value);
+}
+
+const SecretResource = defineResource({
+  cloud: contabo,
+  kind: "Secret",
+  inputs,
+  outputNames: ["name", "type", "value", "secretId", "createdAt", "updatedAt"],
+  autoName: "name",
+  replaceOnChange: ["type"],
+  secretInputs: ["value"],
+  describe: (values, id) => `secret ${values.name ? `"${values.name}"` : id}`,
+
+  validate(news): CheckFailure[] {
+    const problem = news.type === "password" ? passwordProblem(news.value) : undefined;
+    return problem ? [{ property: "value", reason: problem }] : [];
+  },
+
+  async create(client, wanted, scope) {
+    const secret = await sendOnce({
+      what: `create secret "${wanted.name}"`,
+      send: () => client.one(scope.context("create secret"), "POST", "/v1/secrets", { body: wanted, item: secretItem }),
+      find: () => findSame(client, scope.context("look up secret by name"), wanted),
+    });
+    return { id: String(secret.secretId), outputs: outputsOf(secret) };
+  },
+
+  read: (client, id, _olds, scope) =>
+    readOrUndefined(async () =>
+      outputsOf(await client.one(scope.context("read secret"), "GET", idPath("/v1/secrets", id), { item: secretItem })),
+    ),
+
+  async update(client, id, { name, value }, _olds, _changed, scope) {
+    const secret = await client.one(scope.context("update secret"), "PATCH", idPath("/v1/secrets", id), {
+      body: { name, value },
+      item: secretItem,
+    });
+    return outputsOf(secret);
+  },
+
+  delete: (client, id, _olds, scope) => client.call(scope.context("delete secret"), "DELETE", idPath("/v1/secrets", id)),
+});
+
+export interface Secret extends ResourceOutputs<SecretOutputs> {}
+export class Secret extends SecretResource {}

@@ -1,0 +1,72 @@
+/** `contabo.Tag`: a label with a color, to group instances, images and object storages. */
+import { z } from "zod";
+import { type ResourceOutputs, defineResource } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { type ContaboClient, contabo } from "./client";
+import { colorRule, idPath, readOrUndefined } from "./common";
+
+const inputs = z.object({
+  /** Letters, numbers, colons, dashes and underscores; defaults to the resource name. */
+  name: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[A-Za-z0-9:_-]+$/, "may contain only letters, numbers, colons, dashes and underscores"),
+  color: colorRule.default("#0A78C3"),
+});
+
+const tagItem = z.object({
+  tagId: z.number().int(),
+  name: z.string(),
+  color: z.string(),
+  customerId: z.string(),
+  tenantId: z.string(),
+});
+
+export type TagArgs = z.input<typeof inputs>;
+export type TagOutputs = z.output<typeof inputs> & { tagId: number };
+
+function outputsOf(tag: z.infer<typeof tagItem>): TagOutputs {
+  return { name: tag.name, color: tag.color.toUpperCase(), tagId: tag.tagId };
+}
+
+async function findByName(client: ContaboClient, context: Parameters<ContaboClient["list"]>[0], name: string) {
+  const tags = await client.list(context, "/v1/tags", { query: { name }, item: tagItem });
+  return tags.find((tag) => tag.name === name);
+}
+
+const TagResource = defineResource({
+  cloud: contabo,
+  kind: "Tag",
+  inputs,
+  outputNames: ["name", "color", "tagId"],
+  autoName: "name",
+  describe: (values, id) => `tag ${values.name ? `"${values.name}"` : id}`,
+
+  async create(client, { name, color }, scope) {
+    const tag = await sendOnce({
+      what: `create tag "${name}"`,
+      send: () => client.one(scope.context("create tag"), "POST", "/v1/tags", { body: { name, color }, item: tagItem }),
+      find: () => findByName(client, scope.context("look up tag by name"), name),
+    });
+    return { id: String(tag.tagId), outputs: outputsOf(tag) };
+  },
+
+  read: (client, id, _olds, scope) =>
+    readOrUndefined(async () =>
+      outputsOf(await client.one(scope.context("read tag"), "GET", idPath("/v1/tags", id), { item: tagItem })),
+    ),
+
+  async update(client, id, { name, color }, _olds, _changed, scope) {
+    const tag = await client.one(scope.context("update tag"), "PATCH", idPath("/v1/tags", id), {
+      body: { name, color },
+      item: tagItem,
+    });
+    return outputsOf(tag);
+  },
+
+  delete: (client, id, _olds, scope) => client.call(scope.context("delete tag"), "DELETE", idPath("/v1/tags", id)),
+});
+
+export interface Tag extends ResourceOutputs<TagOutputs> {}
+export class Tag extends TagResource {}

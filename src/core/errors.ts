@@ -1,0 +1,109 @@
+/**
+ * Error types shared by every cloud. Messages read like the API's own words with the cloud,
+ * the operation, the resource and the vendor's request id around them, and are redacted.
+ */
+import { redact } from "./redact";
+
+export type Cloud = "contabo" | "ionos" | "ovh";
+
+/** Where a request came from: carried into every error so the user knows what failed. */
+export interface RequestContext {
+  cloud: Cloud;
+  /** A verb phrase such as "create tag" or "read instance 12345". */
+  operation: string;
+  /** The Pulumi resource (type and name) or the cloud id the operation is about, when known. */
+  resource?: string;
+  /** One id per resource operation, sent to clouds that accept it, for support cases. */
+  traceId?: string;
+}
+
+function describe(ctx: RequestContext): string {
+  return `${ctx.cloud}: ${ctx.operation}${ctx.resource ? ` (${ctx.resource})` : ""}`;
+}
+
+/** The API answered with a non-2xx status. */
+export class CloudApiError extends Error {
+  override readonly name = "CloudApiError";
+  constructor(
+    readonly context: RequestContext,
+    readonly status: number,
+    readonly apiMessage: string,
+    readonly requestId: string | undefined,
+    /** Seconds the service asked us to wait (429/503 Retry-After), when it said so. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(
+      redact(
+        `${describe(context)} failed: HTTP ${status}: ${apiMessage}` +
+          (requestId ? ` [request id ${requestId}]` : ""),
+      ),
+    );
+  }
+
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+}
+
+/**
+ * The connection failed. `reachedService` says whether the request may have been processed:
+ * false only when it provably never left this machine (refused, DNS, connect timeout).
+ */
+export class ConnectionError extends Error {
+  override readonly name = "ConnectionError";
+  constructor(
+    readonly context: RequestContext,
+    readonly code: string,
+    readonly reachedService: boolean,
+    cause: unknown,
+  ) {
+    super(redact(`${describe(context)} failed: connection error ${code}: ${errorText(cause)}`));
+  }
+}
+
+/** A bounded wait ran out. */
+export class WaitTimeoutError extends Error {
+  override readonly name = "WaitTimeoutError";
+  constructor(context: RequestContext, waitedFor: string, timeoutMs: number, howToRaise: string) {
+    super(
+      redact(
+        `${describe(context)}: timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${waitedFor}. ` +
+          `Raise the limit with ${howToRaise}.`,
+      ),
+    );
+  }
+}
+
+/** The cloud reported that an operation failed (an instance in `error`, a failed async request). */
+export class OperationFailedError extends Error {
+  override readonly name = "OperationFailedError";
+  constructor(context: RequestContext, detail: string) {
+    super(redact(`${describe(context)} failed: ${detail}`));
+  }
+}
+
+/** Missing or invalid provider configuration (credentials, URLs). */
+export class ConfigurationError extends Error {
+  override readonly name = "ConfigurationError";
+  constructor(message: string) {
+    super(redact(message));
+  }
+}
+
+/** An answer whose shape differs from the API's documented one: the API changed or the client is wrong. */
+export class UnexpectedResponseError extends Error {
+  override readonly name = "UnexpectedResponseError";
+  constructor(context: RequestContext, detail: string) {
+    super(redact(`${describe(context)}: unexpected response from the API: ${detail}`));
+  }
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error && cause.message !== error.message
+      ? `${error.message} (${cause.message})`
+      : error.message;
+  }
+  return String(error);
+}

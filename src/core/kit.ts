@@ -1,0 +1,353 @@
+/**
+ * The resource kit: one declarative description of a resource (zod input schema, which changes
+ * replace, which values are secret, and the create/read/update/delete calls) becomes both the
+ * dynamic-provider operations (run in the provider host) and a typed Pulumi resource class (used
+ * in programs). Everything the engine needs from a dynamic provider is done here, once:
+ * preview-time validation, explicit field diffs, refresh that drops what is gone, adoption by id,
+ * secret outputs, and outputs free of `undefined`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
+import { z } from "zod";
+import { CloudApiError, type Cloud, type RequestContext, errorText } from "./errors";
+import { progress, redact, registerSecret } from "./redact";
+import { providerFor } from "./provider";
+import { registerOperations } from "./registry";
+
+/** The value the engine puts in place of an input that is not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const PROVIDER_KEY = "__provider";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** What a cloud contributes to every one of its resources. */
+export interface CloudBinding<Client> {
+  cloud: Cloud;
+  /** Problems with the provider settings (missing credentials, bad URLs): reported at preview. */
+  settingsProblems(): CheckFailure[];
+  /** The one shared client of the provider process. */
+  client(): Client;
+}
+
+type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
+type Plain = Record<string, unknown>;
+
+export interface OperationScope {
+  /** The request context for one API call of this operation: names cloud, operation and resource. */
+  context(operation: string): RequestContext;
+  /**
+   * Tells the kit the cloud resource exists, before a long wait: if the wait fails, the engine
+   * still records the resource (a partial failure), so it is never lost from state.
+   */
+  created(id: string, outputs: Plain): void;
+}
+
+export interface ResourceDefinition<
+  Schema extends AnyObjectSchema,
+  Outputs extends Plain,
+  Client,
+  AutoName extends keyof z.input<Schema> & string = never,
+> {
+  cloud: CloudBinding<Client>;
+  /** The type name within the cloud, e.g. "Tag": the token is `<cloud>:<kind>`. */
+  kind: string;
+  inputs: Schema;
+  /** Every output property (inputs included), so the resource class registers them all. */
+  outputNames: readonly (keyof Outputs & string)[];
+  replaceOnChange?: readonly (keyof z.output<Schema> & string)[];
+  /** The cloud forbids two of these at once (e.g. unique names): delete the old one first. */
+  deleteBeforeReplace?: boolean;
+  secretInputs?: readonly (keyof z.output<Schema> & string)[];
+  secretOutputs?: readonly (keyof Outputs & string)[];
+  /**
+   * The input that names the resource in the cloud: when the program leaves it out, the Pulumi
+   * resource name is used, which also lets a create whose answer was lost find what it made.
+   */
+  autoName?: AutoName;
+  /**
+   * Rules across fields, or between the new inputs and the old ones (`olds` is empty on create),
+   * run at preview once every input is known.
+   */
+  validate?(news: z.output<Schema>, olds: Partial<z.output<Schema>>): CheckFailure[];
+  /** A warning the preview should carry for these changed fields (e.g. "reinstalls the disk"). */
+  changeWarning?(changed: string[]): string | undefined;
+  /** How errors and progress name the resource, e.g. `tag "web"`. */
+  describe(values: Partial<z.output<Schema>> & Plain, id?: string): string;
+  create(client: Client, inputs: z.output<Schema>, scope: OperationScope): Promise<{ id: string; outputs: Outputs }>;
+  /** The current outputs, or undefined when the resource no longer exists. */
+  read(client: Client, id: string, olds: Partial<Outputs>, scope: OperationScope): Promise<Outputs | undefined>;
+  update(
+    client: Client,
+    id: string,
+    news: z.output<Schema>,
+    olds: Outputs,
+    changed: (keyof z.output<Schema> & string)[],
+    scope: OperationScope,
+  ): Promise<Outputs>;
+  delete(client: Client, id: string, olds: Outputs, scope: OperationScope): Promise<void>;
+}
+
+/** What the runtime calls for one resource type; argument lists as the engine passes them. */
+export interface ProviderOperations {
+  check(olds: Plain, news: Plain): Promise<{ inputs?: Plain; failures?: CheckFailure[] }>;
+  diff(id: string, olds: Plain, news: Plain): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: Plain): Promise<{ id: string; outs: Plain }>;
+  read(id: string, props: Plain): Promise<{ id?: string; props?: Plain }>;
+  update(id: string, olds: Plain, news: Plain): Promise<{ outs: Plain }>;
+  delete(id: string, props: Plain): Promise<void>;
+}
+
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** Drops `undefined` (the engine rejects it in outputs) recursively. */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, withoutUndefined(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+function withoutProvider(props: Plain): Plain {
+  const { [PROVIDER_KEY]: _provider, ...rest } = props;
+  return rest;
+}
+
+export function zodFailures(error: z.ZodError): CheckFailure[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ property: key, reason: "unknown property" }));
+    }
+    return [{ property: issue.path.join(".") || "(inputs)", reason: issue.message }];
+  });
+}
+
+/** Builds the provider operations for a definition. Exported for unit tests of the kit. */
+export function providerOperations<Schema extends AnyObjectSchema, Outputs extends Plain, Client>(
+  def: ResourceDefinition<Schema, Outputs, Client, never> | ResourceDefinition<Schema, Outputs, Client, any>,
+): ProviderOperations {
+  type Inputs = z.output<Schema>;
+  const inputKeys = Object.keys(def.inputs.shape);
+  const replaceKeys = new Set<string>(def.replaceOnChange ?? []);
+
+  const scopeFor = (verb: string, values: Plain, id?: string) => {
+    let createdResource: { id: string; outputs: Plain } | undefined;
+    const resource = def.describe(values as Partial<Inputs> & Plain, id);
+    const traceId = randomUUID();
+    const scope: OperationScope = {
+      context: (operation) => ({ cloud: def.cloud.cloud, operation: operation || verb, resource, traceId }),
+      created: (createdId, outputs) => {
+        createdResource = { id: createdId, outputs };
+      },
+    };
+    /** Re-throws an operation's error with the resource named, keeping a created resource in state. */
+    const fail = (error: unknown): never => {
+      const message = redact(
+        error instanceof CloudApiError || (error as Error)?.message?.startsWith(`${def.cloud.cloud}:`)
+          ? errorText(error)
+          : `${def.cloud.cloud}: ${verb} ${resource} failed: ${errorText(error)}`,
+      );
+      if (createdResource) {
+        throw Object.assign(new Error(message), {
+          id: createdResource.id,
+          properties: withoutUndefined(createdResource.outputs),
+          reasons: [message],
+        });
+      }
+      throw new Error(message);
+    };
+    return { scope, fail };
+  };
+
+  const parseInputs = (raw: Plain): Inputs => {
+    const parsed = def.inputs.safeParse(raw);
+    if (!parsed.success) {
+      const detail = zodFailures(parsed.error).map((f) => `${f.property}: ${f.reason}`).join("; ");
+      throw new Error(`${def.cloud.cloud}: invalid inputs for ${def.kind}: ${detail}`);
+    }
+    registerSecrets(parsed.data);
+    return parsed.data;
+  };
+
+  const registerSecrets = (values: Plain) => {
+    for (const key of [...(def.secretInputs ?? []), ...(def.secretOutputs ?? [])]) {
+      const value = values[key];
+      if (typeof value === "string") registerSecret(value);
+    }
+  };
+
+  const changedKeys = (olds: Plain, news: Plain): (keyof Inputs & string)[] =>
+    inputKeys.filter((key) => {
+      const next = news[key];
+      // An optional input the program leaves out is not managed: whatever the cloud has stays.
+      if (next === undefined) return false;
+      return containsUnknown(next) || !isDeepStrictEqual(next, olds[key]);
+    }) as (keyof Inputs & string)[];
+
+  return {
+    async check(olds, news) {
+      const raw = withoutProvider(news);
+      const unknownKeys = Object.keys(raw).filter((key) => containsUnknown(raw[key]));
+      const known = def.inputs.omit(Object.fromEntries(unknownKeys.map((key) => [key, true])));
+      const parsed = known.strict().safeParse(raw);
+      const failures = [...def.cloud.settingsProblems()];
+      if (!parsed.success) failures.push(...zodFailures(parsed.error));
+      if (failures.length > 0) return { failures };
+      const inputs: Plain = { ...(parsed.data as Plain) };
+      for (const key of unknownKeys) inputs[key] = raw[key];
+      if (unknownKeys.length === 0 && def.validate) {
+        const ruleFailures = def.validate(inputs as Inputs, withoutProvider(olds) as Partial<Inputs>);
+        if (ruleFailures.length > 0) return { failures: ruleFailures };
+      }
+      return { inputs: withoutUndefined(inputs) };
+    },
+
+    async diff(_id, olds, news) {
+      const changed = changedKeys(olds, news);
+      const replaces = changed.filter((key) => replaceKeys.has(key));
+      const warning = def.changeWarning?.(changed);
+      if (warning) progress(`warning: ${def.cloud.cloud}:${def.kind} ${def.describe(news as Partial<Inputs> & Plain)}: ${warning}`);
+      return {
+        changes: changed.length > 0,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0 && def.deleteBeforeReplace === true,
+      };
+    },
+
+    async create(raw) {
+      const inputs = parseInputs(withoutProvider(raw));
+      const { scope, fail } = scopeFor("create", inputs);
+      try {
+        const { id, outputs } = await def.create(def.cloud.client(), inputs, scope);
+        registerSecrets(outputs);
+        return { id, outs: withoutUndefined(outputs) };
+      } catch (error) {
+        return fail(error);
+      }
+    },
+
+    async read(id, props) {
+      const olds = withoutProvider(props) as Partial<Outputs>;
+      const { scope, fail } = scopeFor("read", olds, id);
+      try {
+        const outputs = await def.read(def.cloud.client(), id, olds, scope);
+        if (!outputs) return {};
+        registerSecrets(outputs);
+        return { id, props: withoutUndefined(outputs) };
+      } catch (error) {
+        return fail(error);
+      }
+    },
+
+    async update(id, olds, news) {
+      const inputs = parseInputs(withoutProvider(news));
+      const { scope, fail } = scopeFor("update", inputs, id);
+      try {
+        const changed = changedKeys(olds, inputs);
+        const outputs = await def.update(def.cloud.client(), id, inputs, olds as Outputs, changed, scope);
+        registerSecrets(outputs);
+        return { outs: withoutUndefined(outputs) };
+      } catch (error) {
+        return fail(error);
+      }
+    },
+
+    async delete(id, props) {
+      const olds = withoutProvider(props) as Outputs;
+      const { scope, fail } = scopeFor("delete", olds, id);
+      try {
+        await def.delete(def.cloud.client(), id, olds, scope);
+      } catch (error) {
+        // Already gone is what delete wanted.
+        if (error instanceof CloudApiError && error.isNotFound) return;
+        fail(error);
+      }
+    },
+  };
+}
+
+/** An input value that may be an Output, as may each element of an array. */
+export type DeepInput<T> = T extends readonly (infer E)[] ? pulumi.Input<DeepInput<E>[]> : pulumi.Input<T>;
+/** A program's arguments: every input may be an Output; the auto-named one may be left out. */
+export type ResourceArgs<T, AutoName extends keyof T = never> = InputsOf<Omit<T, AutoName>> & Partial<InputsOf<Pick<T, AutoName>>>;
+type InputsOf<T> = { [K in keyof T]: DeepInput<T[K]> };
+/** A resource's output properties. */
+export type ResourceOutputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
+
+/** The class `defineResource` returns (named so its declaration can be emitted). */
+export interface ResourceClass<Args> {
+  new (name: string, args: Args, opts?: pulumi.CustomResourceOptions): pulumi.dynamic.Resource;
+  /**
+   * Reads an existing cloud resource by its id into the program (what `pulumi import` would do,
+   * which the engine does not offer for dynamic resources). Its outputs follow the cloud on
+   * every `pulumi up` and `pulumi refresh`; the stack does not delete it.
+   */
+  get<T>(
+    this: new (name: string, args: Args, opts?: pulumi.CustomResourceOptions) => T,
+    name: string,
+    id: pulumi.Input<string>,
+    opts?: pulumi.CustomResourceOptions,
+  ): T;
+}
+
+/**
+ * Defines a resource type: registers its provider operations and returns the resource class for
+ * programs. Declare the outputs with an interface of the same name as the class:
+ *   export interface Tag extends ResourceOutputs<TagOutputs> {}
+ *   export class Tag extends defineResource(tagDefinition) {}
+ */
+export function defineResource<
+  Schema extends AnyObjectSchema,
+  Outputs extends Plain,
+  Client,
+  AutoName extends keyof z.input<Schema> & string = never,
+>(def: ResourceDefinition<Schema, Outputs, Client, AutoName>): ResourceClass<ResourceArgs<z.input<Schema>, AutoName>> {
+  type Args = ResourceArgs<z.input<Schema>, AutoName>;
+  const token = `${def.cloud.cloud}:${def.kind}`;
+  registerOperations(token, providerOperations(def));
+  const secretInputs = def.secretInputs ?? [];
+  const secretOutputs = [...new Set<string>([...secretInputs, ...(def.secretOutputs ?? [])])];
+
+  return class KitResource extends pulumi.dynamic.Resource {
+    constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
+      const props: Record<string, unknown> = {};
+      // Output properties are registered by passing them as undefined inputs.
+      for (const key of def.outputNames) props[key] = undefined;
+      if (def.autoName) props[def.autoName] = name;
+      for (const [key, value] of Object.entries(args ?? {})) {
+        if (value === undefined) continue;
+        props[key] = (secretInputs as readonly string[]).includes(key) && value !== undefined ? pulumi.secret(value) : value;
+      }
+      super(
+        providerFor(token),
+        name,
+        props,
+        { ...opts, additionalSecretOutputs: [...secretOutputs, ...(opts?.additionalSecretOutputs ?? [])] },
+        def.cloud.cloud,
+        def.kind,
+      );
+    }
+
+    static get<T>(
+      this: new (name: string, args: Args, opts?: pulumi.CustomResourceOptions) => T,
+      name: string,
+      id: pulumi.Input<string>,
+      opts?: pulumi.CustomResourceOptions,
+    ): T {
+      return new this(name, {} as Args, { ...opts, id });
+    }
+  };
+}

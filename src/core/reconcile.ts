@@ -1,0 +1,36 @@
+/**
+ * No duplicates: a create (or any request that must not happen twice) whose answer was lost may
+ * still have been carried out. Instead of sending it again blindly, look up its effect first, and
+ * only send again when it is absent.
+ */
+import { CloudApiError, ConnectionError } from "./errors";
+import { progress } from "./redact";
+
+/** True when a failed request may nevertheless have been processed by the service. */
+export function mayHaveBeenProcessed(error: unknown): boolean {
+  if (error instanceof ConnectionError) return error.reachedService;
+  return error instanceof CloudApiError && error.status >= 500;
+}
+
+export interface SendOnceOptions<T> {
+  /** Sends the request (not retried after an ambiguous failure: that is this function's job). */
+  send: () => Promise<T>;
+  /** Finds the effect the request would have had (e.g. the created resource), if it is there. */
+  find: () => Promise<T | undefined>;
+  /** What is being created, for progress lines. */
+  what: string;
+  attempts?: number;
+}
+
+export async function sendOnce<T>({ send, find, what, attempts = 4 }: SendOnceOptions<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!mayHaveBeenProcessed(error) || attempt >= attempts) throw error;
+      progress(`${what}: the answer was lost (${(error as Error).message}); looking it up before sending again`);
+      const existing = await find();
+      if (existing !== undefined) return existing;
+    }
+  }
+}

@@ -201,8 +201,9 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
     async check(olds, news) {
       const raw = withoutProvider(news);
       const unknownKeys = Object.keys(raw).filter((key) => containsUnknown(raw[key]));
-      const known = def.inputs.omit(Object.fromEntries(unknownKeys.map((key) => [key, true])));
-      const parsed = known.strict().safeParse(raw);
+      const knownSchema = def.inputs.omit(Object.fromEntries(unknownKeys.map((key) => [key, true])));
+      const knownValues = Object.fromEntries(Object.entries(raw).filter(([key]) => !unknownKeys.includes(key)));
+      const parsed = knownSchema.strict().safeParse(knownValues);
       const failures = [...def.cloud.settingsProblems()];
       if (!parsed.success) failures.push(...zodFailures(parsed.error));
       if (failures.length > 0) return { failures };

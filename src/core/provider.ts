@@ -1,28 +1,33 @@
 /**
  * The serialized provider. Pulumi stores this object's code in the state of every resource
- * (`__provider`), so it is a thin shim: each method loads the package's runtime when it is
- * called, in the provider host, and forwards with the type token. It captures nothing else: no
- * credentials, no clients, no package code. One object per resource type keeps the text cached
- * and identical across resources.
+ * (`__provider`), twice, and runs the stored code again for refresh and destroy. So it is as
+ * thin as it can be: the type token and a `configure` method that loads the package's runtime
+ * in the provider host and lets it attach the real operations (check, diff, create, read,
+ * update, delete) to this object. The provider host always awaits `configure` right after it
+ * deserializes a provider and before any other call (Pulumi >= 3.139, the peer dependency).
+ * Nothing else is captured: no credentials, no clients, no package code.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-const shims = new Map<string, pulumi.dynamic.ResourceProvider>();
+export interface ProviderShim {
+  token: string;
+  configure(request: unknown): Promise<void>;
+}
 
+const shims = new Map<string, ProviderShim>();
+
+/** One shim per resource type, so the serialized text is cached and identical across resources. */
 export function providerFor(token: string): pulumi.dynamic.ResourceProvider {
   let shim = shims.get(token);
   if (!shim) {
     shim = {
       token,
-      configure(r: unknown) { return require("pulumi-eurocloud/runtime").configure(r); },
-      check(...a: unknown[]) { return require("pulumi-eurocloud/runtime").check(this.token, a); },
-      diff(...a: unknown[]) { return require("pulumi-eurocloud/runtime").diff(this.token, a); },
-      create(...a: unknown[]) { return require("pulumi-eurocloud/runtime").create(this.token, a); },
-      read(...a: unknown[]) { return require("pulumi-eurocloud/runtime").read(this.token, a); },
-      update(...a: unknown[]) { return require("pulumi-eurocloud/runtime").update(this.token, a); },
-      delete(...a: unknown[]) { return require("pulumi-eurocloud/runtime").delete(this.token, a); },
-    } as pulumi.dynamic.ResourceProvider & { token: string };
+      configure(request: unknown) {
+        return require("pulumi-eurocloud/runtime").configure(this, request);
+      },
+    };
     shims.set(token, shim);
   }
-  return shim;
+  // The operations are attached at run time by `configure` (see above).
+  return shim as unknown as pulumi.dynamic.ResourceProvider;
 }

@@ -1,0 +1,211 @@
+/** Unit tests of the shared core: HTTP errors, retries over real HTTP, redaction, settings. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { CloudApiError, ConnectionError, type RequestContext } from "../src/core/errors";
+import { parseRetryAfter, send } from "../src/core/http";
+import { redact, registerSecret } from "../src/core/redact";
+import { mayHaveBeenProcessed, sendOnce } from "../src/core/reconcile";
+import { shouldRetry, withRetries } from "../src/core/retry";
+import { checkEndpointUrl, readSetting, setStackConfig } from "../src/core/settings";
+import { waitFor } from "../src/core/wait";
+
+const context: RequestContext = { cloud: "contabo", operation: "test call", resource: 'tag "t"' };
+
+/** A tiny server whose answers the test scripts, one handler per request. */
+async function scriptedServer(handlers: ((req: IncomingMessage, res: ServerResponse) => void)[]) {
+  let calls = 0;
+  const server: Server = createServer((req, res) => {
+    const handler = handlers[Math.min(calls++, handlers.length - 1)];
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { url, calls: () => calls, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function get(url: string, idempotent: boolean) {
+  return withRetries(
+    async () => {
+      const res = await send(context, { method: idempotent ? "GET" : "POST", url, timeoutMs: 2_000 });
+      if (res.status >= 400) {
+        throw new CloudApiError(context, res.status, res.text, undefined, parseRetryAfter(res.headers["retry-after"]));
+      }
+      return res.text;
+    },
+    { idempotent, policy: { minDelayMs: 10, maxDelayMs: 50 } },
+  );
+}
+
+const answer = (status: number, body: string, headers: Record<string, string> = {}) => (_: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(status, headers).end(body);
+};
+const dropConnection = (req: IncomingMessage) => req.socket.destroy();
+
+describe("retries", () => {
+  test("429 is retried after Retry-After, then succeeds", async () => {
+    const server = await scriptedServer([answer(429, "slow down", { "retry-after": "1" }), answer(200, "ok")]);
+    const started = Date.now();
+    await expect(get(server.url, false)).resolves.toBe("ok");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(server.calls()).toBe(2);
+    await server.close();
+  });
+
+  test("503 is retried for GET but not for POST", async () => {
+    const getServer = await scriptedServer([answer(503, "busy"), answer(503, "busy"), answer(200, "ok")]);
+    await expect(get(getServer.url, true)).resolves.toBe("ok");
+    expect(getServer.calls()).toBe(3);
+    await getServer.close();
+
+    const postServer = await scriptedServer([answer(503, "busy"), answer(200, "ok")]);
+    await expect(get(postServer.url, false)).rejects.toThrow(/HTTP 503: busy/);
+    expect(postServer.calls()).toBe(1);
+    await postServer.close();
+  });
+
+  test("a dropped connection is retried for GET, and reported as possibly processed for POST", async () => {
+    const server = await scriptedServer([dropConnection, answer(200, "ok")]);
+    await expect(get(server.url, true)).resolves.toBe("ok");
+    await server.close();
+
+    const postServer = await scriptedServer([dropConnection]);
+    const error = await get(postServer.url, false).catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.reachedService).toBe(true);
+    expect(mayHaveBeenProcessed(error)).toBe(true);
+    await postServer.close();
+  });
+
+  test("a refused connection provably did not reach the service: POST is retried", () => {
+    const refused = new ConnectionError(context, "ECONNREFUSED", false, new Error("refused"));
+    expect(shouldRetry(refused, false)).toBe(true);
+    expect(mayHaveBeenProcessed(refused)).toBe(false);
+  });
+
+  test("4xx other than 429 is never retried", async () => {
+    const server = await scriptedServer([answer(400, "bad"), answer(200, "ok")]);
+    await expect(get(server.url, true)).rejects.toThrow(/HTTP 400: bad/);
+    expect(server.calls()).toBe(1);
+    await server.close();
+  });
+
+  test("retries are bounded", async () => {
+    const server = await scriptedServer([answer(502, "down")]);
+    await expect(get(server.url, true)).rejects.toThrow(/HTTP 502/);
+    expect(server.calls()).toBe(7);
+    await server.close();
+  });
+
+  test("a request that never answers times out with a connection error", async () => {
+    const server = await scriptedServer([() => undefined]);
+    const error = await send(context, { method: "GET", url: server.url, timeoutMs: 300 }).catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.message).toMatch(/contabo: test call \(tag "t"\) failed: connection error/);
+    server.close();
+  });
+});
+
+describe("sendOnce", () => {
+  test("after a lost answer it finds the created resource instead of sending again", async () => {
+    let sent = 0;
+    const lost = new ConnectionError(context, "ECONNRESET", true, new Error("socket hang up"));
+    const result = await sendOnce({
+      what: "create tag",
+      send: async () => {
+        sent++;
+        throw lost;
+      },
+      find: async () => ({ tagId: 7 }),
+    });
+    expect(result).toEqual({ tagId: 7 });
+    expect(sent).toBe(1);
+  });
+
+  test("sends again when the lookup finds nothing, and gives up after its bound", async () => {
+    let sent = 0;
+    const lost = new CloudApiError(context, 502, "bad gateway", undefined);
+    await expect(
+      sendOnce({ what: "create tag", attempts: 3, send: async () => { sent++; throw lost; }, find: async () => undefined }),
+    ).rejects.toBe(lost);
+    expect(sent).toBe(3);
+  });
+
+  test("a clear refusal (4xx) is not retried", async () => {
+    const refused = new CloudApiError(context, 409, "name taken", undefined);
+    let found = 0;
+    await expect(sendOnce({ what: "x", send: async () => { throw refused; }, find: async () => { found++; return 1; } })).rejects.toBe(refused);
+    expect(found).toBe(0);
+  });
+});
+
+describe("errors and redaction", () => {
+  test("an API error names the cloud, operation, resource, status, message and request id", () => {
+    const error = new CloudApiError(context, 404, "Entry Tag not found by tagId 5", "req-1");
+    expect(error.message).toBe('contabo: test call (tag "t") failed: HTTP 404: Entry Tag not found by tagId 5 [request id req-1]');
+  });
+
+  test("registered secrets and bearer tokens never appear in messages", () => {
+    registerSecret("hunter2-super-secret");
+    const error = new CloudApiError(context, 400, "bad password hunter2-super-secret", undefined);
+    expect(error.message).not.toContain("hunter2-super-secret");
+    expect(redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig")).not.toContain("eyJhbGci");
+  });
+
+  test("Retry-After in seconds and as a date; absurd values ignored", () => {
+    expect(parseRetryAfter("3")).toBe(3);
+    expect(parseRetryAfter(new Date(Date.now() + 5_000).toUTCString())).toBeGreaterThan(3);
+    expect(parseRetryAfter("9999")).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe("settings", () => {
+  const spec = { configKey: "contabo:clientId", envNames: ["CNTB_OAUTH2_CLIENT_ID"] };
+  afterEach(() => {
+    delete process.env.CNTB_OAUTH2_CLIENT_ID;
+    setStackConfig(() => undefined);
+  });
+
+  test("stack config wins over the environment, which wins over the default", () => {
+    expect(readSetting({ ...spec, default: "d" })).toBe("d");
+    process.env.CNTB_OAUTH2_CLIENT_ID = "from-env";
+    expect(readSetting(spec)).toBe("from-env");
+    setStackConfig((key) => (key === "contabo:clientId" ? "from-config" : undefined));
+    expect(readSetting(spec)).toBe("from-config");
+  });
+
+  test("plain http only to loopback", () => {
+    expect(checkEndpointUrl("u", "https://api.contabo.com")).toBeUndefined();
+    expect(checkEndpointUrl("u", "http://127.0.0.1:8080")).toBeUndefined();
+    expect(checkEndpointUrl("u", "http://localhost:1")).toBeUndefined();
+    expect(checkEndpointUrl("u", "http://api.contabo.com")).toMatch(/must use https/);
+    expect(checkEndpointUrl("u", "not a url")).toMatch(/absolute URL/);
+  });
+});
+
+describe("waitFor", () => {
+  test("returns once done, polling faster early on", async () => {
+    let polls = 0;
+    const doneAt = Date.now() + 500;
+    await waitFor({
+      context,
+      waitingFor: "done",
+      poll: async () => ++polls,
+      isDone: () => Date.now() >= doneAt,
+      timeoutMs: 5_000,
+      howToRaise: "x",
+      minIntervalMs: 50,
+    });
+    expect(Date.now() - doneAt).toBeLessThan(200);
+    expect(polls).toBeLessThan(15);
+  });
+
+  test("fails at once when the cloud reports a failure, and after the bound otherwise", async () => {
+    await expect(
+      waitFor({ context, waitingFor: "running", poll: async () => "error", isDone: () => false, failure: (s) => `status ${s}`, timeoutMs: 1_000, howToRaise: "x" }),
+    ).rejects.toThrow(/failed: status error/);
+    await expect(
+      waitFor({ context, waitingFor: "status running", poll: async () => "busy", isDone: () => false, timeoutMs: 300, howToRaise: "the timeoutMinutes input", minIntervalMs: 50 }),
+    ).rejects.toThrow(/timed out after 0 s waiting for status running. Raise the limit with the timeoutMinutes input/);
+  });
+});

@@ -84,12 +84,10 @@ const SecretResource = defineResource({
       outputsOf(await client.one(scope.context("read secret"), "GET", idPath("/v1/secrets", id), { item: secretItem })),
     ),
 
+  // The update answers with links only: read the secret after it.
   async update(client, id, { name, value }, _olds, _changed, scope) {
-    const secret = await client.one(scope.context("update secret"), "PATCH", idPath("/v1/secrets", id), {
-      body: { name, value },
-      item: secretItem,
-    });
-    return outputsOf(secret);
+    await client.call(scope.context("update secret"), "PATCH", idPath("/v1/secrets", id), { name, value });
+    return outputsOf(await client.one(scope.context("read secret"), "GET", idPath("/v1/secrets", id), { item: secretItem }));
   },
 
   delete: (client, id, _olds, scope) => client.call(scope.context("delete secret"), "DELETE", idPath("/v1/secrets", id)),

@@ -1,5 +1,6 @@
 /** `contabo.Tag`: a label with a color, to group instances, images and object storages. */
 import { z } from "zod";
+import type { RequestContext } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
@@ -30,6 +31,12 @@ function outputsOf(tag: z.infer<typeof tagItem>): TagOutputs {
   return { name: tag.name, color: tag.color.toUpperCase(), tagId: tag.tagId };
 }
 
+const createdTag = z.object({ tagId: z.number().int() }).loose();
+
+function getTag(client: ContaboClient, context: RequestContext, id: string | number) {
+  return client.one(context, "GET", idPath("/v1/tags", id), { item: tagItem });
+}
+
 async function findByName(client: ContaboClient, context: Parameters<ContaboClient["list"]>[0], name: string) {
   const tags = await client.list(context, "/v1/tags", { query: { name }, item: tagItem });
   return tags.find((tag) => tag.name === name);
@@ -44,25 +51,22 @@ const TagResource = defineResource({
   describe: (values, id) => `tag ${values.name ? `"${values.name}"` : id}`,
 
   async create(client, { name, color }, scope) {
-    const tag = await sendOnce({
+    // The create answers with the tag's id only (CreateTagResponseData): read the tag after it.
+    const { tagId } = await sendOnce({
       what: `create tag "${name}"`,
-      send: () => client.one(scope.context("create tag"), "POST", "/v1/tags", { body: { name, color }, item: tagItem }),
+      send: () => client.one(scope.context("create tag"), "POST", "/v1/tags", { body: { name, color }, item: createdTag }),
       find: () => findByName(client, scope.context("look up tag by name"), name),
     });
-    return { id: String(tag.tagId), outputs: outputsOf(tag) };
+    return { id: String(tagId), outputs: outputsOf(await getTag(client, scope.context("read tag"), tagId)) };
   },
 
   read: (client, id, _olds, scope) =>
-    readOrUndefined(async () =>
-      outputsOf(await client.one(scope.context("read tag"), "GET", idPath("/v1/tags", id), { item: tagItem })),
-    ),
+    readOrUndefined(async () => outputsOf(await getTag(client, scope.context("read tag"), id))),
 
+  // The update answers with links only: read the tag after it.
   async update(client, id, { name, color }, _olds, _changed, scope) {
-    const tag = await client.one(scope.context("update tag"), "PATCH", idPath("/v1/tags", id), {
-      body: { name, color },
-      item: tagItem,
-    });
-    return outputsOf(tag);
+    await client.call(scope.context("update tag"), "PATCH", idPath("/v1/tags", id), { name, color });
+    return outputsOf(await getTag(client, scope.context("read tag"), id));
   },
 
   delete: (client, id, _olds, scope) => client.call(scope.context("delete tag"), "DELETE", idPath("/v1/tags", id)),

@@ -1,0 +1,72 @@
+/**
+ * Fault injection shared by the emulators: one-shot faults queued for the next matching request,
+ * and random faults on a share of all requests.
+ *
+ * - `429`: answered with Retry-After, not processed.
+ * - `500`, `502`, `503`, `504`: answered with that status, not processed.
+ * - `reset-before`: the connection is dropped before the request is processed.
+ * - `reset-after`: the request is processed, then the connection is dropped: the answer is lost.
+ * - `latency`: the answer is delayed by `latencyMs`.
+ */
+export const FAULT_KINDS = ["429", "500", "502", "503", "504", "reset-before", "reset-after", "latency"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultMatch {
+  method?: string;
+  path?: RegExp;
+}
+
+export interface QueuedFault {
+  kind: FaultKind;
+  match?: FaultMatch;
+  retryAfterSeconds?: number;
+}
+
+export interface Fault {
+  kind: FaultKind;
+  retryAfterSeconds: number;
+  latencyMs: number;
+}
+
+export class FaultInjector {
+  /** Share of requests (0..1) that get a random fault from `kinds`. */
+  rate = 0;
+  kinds: FaultKind[] = ["429", "500", "503", "reset-before", "reset-after"];
+  retryAfterSeconds = 1;
+  latencyMs = 500;
+  /** How many faults of each kind were injected. */
+  readonly injected: Record<FaultKind, number> = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<
+    FaultKind,
+    number
+  >;
+  private readonly queue: QueuedFault[] = [];
+
+  /** Queues a fault for the next request that matches. */
+  next(fault: QueuedFault): void {
+    this.queue.push(fault);
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+    this.rate = 0;
+  }
+
+  /** The fault to apply to this request, if any (and counts it). */
+  take(method: string, path: string): Fault | undefined {
+    const index = this.queue.findIndex(
+      ({ match }) => (!match?.method || match.method === method) && (!match?.path || match.path.test(path)),
+    );
+    let chosen: QueuedFault | undefined;
+    if (index >= 0) chosen = this.queue.splice(index, 1)[0];
+    else if (this.rate > 0 && this.kinds.length > 0 && Math.random() < this.rate) {
+      chosen = { kind: this.kinds[Math.floor(Math.random() * this.kinds.length)] };
+    }
+    if (!chosen) return undefined;
+    this.injected[chosen.kind]++;
+    return {
+      kind: chosen.kind,
+      retryAfterSeconds: chosen.retryAfterSeconds ?? this.retryAfterSeconds,
+      latencyMs: this.latencyMs,
+    };
+  }
+}

@@ -1,0 +1,3 @@
+/** The local fake clouds, for tests, benchmarks and trying the package without an account. */
+export { startContaboEmulator, type ContaboEmulator, type ContaboEmulatorOptions } from "./contabo/emulator";
+export { FAULT_KINDS, FaultInjector, type FaultKind } from "./faults";

@@ -29,6 +29,9 @@ export interface LogEntry {
   status: number | "reset";
   fault?: FaultKind;
   headers: Record<string, string | undefined>;
+  /** The request's body (parsed when JSON) and the answer's body, for contract tests. */
+  body?: unknown;
+  answer?: unknown;
 }
 
 export interface EmulatorServer {
@@ -43,6 +46,8 @@ export interface ServerOptions {
   handle(request: EmulatorRequest): EmulatorResponse | Promise<EmulatorResponse>;
   /** The cloud's error answer for an injected fault. */
   faultAnswer(status: number, message: string): EmulatorResponse;
+  /** Paths whose bodies carry credentials or tokens: their bodies are not logged. */
+  credentialPaths?: RegExp;
 }
 
 /** Headers worth keeping in the log: never the authorization header. */
@@ -68,8 +73,11 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
       path: request.path,
       status: "reset",
       headers: Object.fromEntries(LOGGED_HEADERS.map((name) => [name, req.headers[name] as string | undefined])),
+      body: request.body ? (jsonBody(request) ?? request.body) : undefined,
     };
     log.entries.push(entry);
+    const logBodies = !options.credentialPaths?.test(request.path);
+    if (!logBodies) entry.body = undefined;
 
     const fault = faults.take(request.method, request.path);
     entry.fault = fault?.kind;
@@ -88,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
     if (fault?.kind === "reset-after") return void req.socket.destroy();
 
     entry.status = answer.status;
+    if (logBodies) entry.answer = answer.body;
     const text = answer.body === undefined ? "" : JSON.stringify(answer.body);
     res.writeHead(answer.status, {
       ...(text ? { "content-type": "application/json" } : {}),

@@ -691,7 +691,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     return pathKnown ? error(405, "Method Not Allowed") : error(404, `Cannot ${request.method} ${request.path}`);
   }
 
-  const server = await startServer({ port: options.port, handle, faultAnswer: error });
+  const server = await startServer({ port: options.port, handle, faultAnswer: error, credentialPaths: /\/token$/ });
   return {
     ...server,
     tokenUrl: server.url + TOKEN_PATH,

@@ -13,17 +13,15 @@ import {
   type EmulatorResponse,
   type EmulatorServer,
   findRoute,
-  jsonBody,
   type Route,
   startServer,
 } from "../server";
+import { TENANT, error, isAnswer, notFound, now, ok, page, parseBody, self } from "./answers";
 import { PRODUCTS, REGIONS, isStrongPassword } from "./catalog";
 
 export const TOKEN_PATH = "/auth/realms/contabo/protocol/openid-connect/token";
-const TENANT = { tenantId: "DE", customerId: "54321" };
 const REQUEST_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-5][0-9A-Fa-f]{3}-[089abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 const NAME = /^[A-Za-z0-9:_-]+$/;
-const DEFAULT_PAGE_SIZE = 10;
 
 export interface ContaboEmulatorOptions {
   port?: number;
@@ -106,25 +104,6 @@ export interface ContaboEmulator extends EmulatorServer {
   reset(): void;
 }
 
-const ok = (status: number, body?: unknown): EmulatorResponse => ({ status, body });
-const error = (statusCode: number, message: string | string[]): EmulatorResponse => ({
-  status: statusCode,
-  body: { statusCode, message },
-});
-const notFound = (what: string, id: string) => error(404, `Entry ${what} not found by ${what.toLowerCase()}Id ${id}`);
-
-/** Validates a JSON body; answers 400 with NestJS-style messages naming each field. */
-function parseBody<T>(request: EmulatorRequest, schema: z.ZodType<T>): T | EmulatorResponse {
-  const parsed = schema.safeParse(jsonBody(request));
-  if (parsed.success) return parsed.data;
-  return error(
-    400,
-    parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"} ${issue.message}`),
-  );
-}
-const isAnswer = (value: unknown): value is EmulatorResponse =>
-  typeof value === "object" && value !== null && "status" in value && typeof (value as EmulatorResponse).status === "number";
-
 const tagName = z.string().min(1).max(255).regex(NAME, "may contain letters, numbers, colons, dashes and underscores");
 const color = z.string().regex(/^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$/, "must be a hexadecimal color");
 const secretBody = z.object({ name: z.string().min(1).max(255), value: z.string().min(8).max(500), type: z.enum(["password", "ssh"]) });
@@ -139,26 +118,6 @@ const instanceSetup = {
   defaultUser: z.enum(["root", "admin", "administrator"]).optional(),
   applicationId: z.string().optional(),
 };
-
-function page(request: EmulatorRequest, base: string, items: unknown[]): EmulatorResponse {
-  const size = Math.max(1, Number(request.query.get("size")) || DEFAULT_PAGE_SIZE);
-  const pageNumber = Math.max(1, Number(request.query.get("page")) || 1);
-  const totalPages = Math.ceil(items.length / size);
-  const link = (n: number) => `${base}?page=${n}&size=${size}`;
-  return ok(200, {
-    data: items.slice((pageNumber - 1) * size, pageNumber * size),
-    _links: {
-      first: link(1),
-      ...(pageNumber > 1 ? { previous: link(pageNumber - 1) } : {}),
-      self: link(pageNumber),
-      ...(pageNumber < totalPages ? { next: link(pageNumber + 1) } : {}),
-      last: link(Math.max(totalPages, 1)),
-    },
-    _pagination: { size, totalElements: items.length, totalPages, page: pageNumber },
-  });
-}
-
-const now = () => new Date().toISOString();
 
 /** The contract's end when cancelled today: the end of the current billing period. */
 function cancelDateFor(instance: Instance): string {
@@ -268,7 +227,6 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
 
   const tagView = (tag: Tag) => ({ ...TENANT, tagId: tag.tagId, name: tag.name, color: tag.color });
   const secretView = (secret: Secret) => ({ ...TENANT, ...secret });
-  const self = (path: string) => ({ _links: { self: path } });
 
   function secretOfType(secretId: number, type: Secret["type"], field: string): string | undefined {
     const secret = store.secrets.get(secretId);

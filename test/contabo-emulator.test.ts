@@ -46,9 +46,13 @@ test("tags: unique names, no delete while assigned", async () => {
   expect(await api("POST", "/v1/tags", { name: "web" })).toMatchObject({ status: 409 });
   expect(await api("GET", `/v1/tags/${tagId}`)).toMatchObject({ body: { data: [{ name: "web", color: "#0A78C3" }] } });
 
-  expect(await api("POST", `/v1/tags/${tagId}/assignments/instance/42`)).toMatchObject({ status: 201 });
+  expect(await api("POST", `/v1/tags/${tagId}/assignments/instance/424242`)).toMatchObject({ status: 404 });
+  const instanceId = (await api("POST", "/v1/compute/instances", { period: 1, displayName: "tagged" })).body.data[0].instanceId;
+  const assignment = `/v1/tags/${tagId}/assignments/instance/${instanceId}`;
+  expect(await api("POST", assignment)).toMatchObject({ status: 201 });
+  expect(await api("GET", assignment)).toMatchObject({ body: { data: [{ tagName: "web", resourceName: "tagged" }] } });
   expect(await api("DELETE", `/v1/tags/${tagId}`)).toMatchObject({ status: 409, body: { message: expect.stringMatching(/assigned/) } });
-  expect(await api("DELETE", `/v1/tags/${tagId}/assignments/instance/42`)).toMatchObject({ status: 204 });
+  expect(await api("DELETE", assignment)).toMatchObject({ status: 204 });
   expect(await api("DELETE", `/v1/tags/${tagId}`)).toMatchObject({ status: 204 });
   expect(await api("GET", `/v1/tags/${tagId}`)).toMatchObject({ status: 404, body: { statusCode: 404 } });
 });
@@ -77,8 +81,8 @@ test("instances: an order needs a period, goes provisioning → installing → r
   const cancelled = await api("POST", `/v1/compute/instances/${id}/cancel`, {});
   expect(cancelled).toMatchObject({ status: 201, body: { data: [{ cancelDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }] } });
   expect(await api("POST", `/v1/compute/instances/${id}/cancel`, {})).toMatchObject({ status: 409 });
-  // The two secrets; the cancelled instance no longer counts.
-  expect(emulator.liveResources()).toBe(2);
+  // The two secrets and the tagged instance; the cancelled instance no longer counts.
+  expect(emulator.liveResources()).toBe(3);
 });
 
 test("faults: 429 with Retry-After, and the request log", async () => {

@@ -80,7 +80,8 @@ export interface ResourceDefinition<
   create(client: Client, inputs: z.output<Schema>, scope: OperationScope): Promise<{ id: string; outputs: Outputs }>;
   /** The current outputs, or undefined when the resource no longer exists. */
   read(client: Client, id: string, olds: Partial<Outputs>, scope: OperationScope): Promise<Outputs | undefined>;
-  update(
+  /** Absent when every input replaces the resource: nothing can change in place. */
+  update?(
     client: Client,
     id: string,
     news: z.output<Schema>,
@@ -258,7 +259,10 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       const { scope, fail } = scopeFor("update", inputs, id);
       try {
         const changed = changedKeys(olds, inputs);
-        const outputs = await def.update(def.cloud.client(), id, inputs, olds as Outputs, changed, scope);
+        const client = def.cloud.client();
+        const outputs = def.update
+          ? await def.update(client, id, inputs, olds as Outputs, changed, scope)
+          : ((await def.read(client, id, olds as Partial<Outputs>, scope)) ?? (olds as Outputs));
         registerSecrets(outputs);
         return { outs: withoutUndefined(outputs) };
       } catch (error) {

@@ -18,10 +18,12 @@ import {
 } from "../server";
 import { TENANT, error, isAnswer, notFound, now, ok, page, parseBody, self } from "./answers";
 import { PRODUCTS, REGIONS, isStrongPassword } from "./catalog";
+import { type Snapshot, snapshotRoutes } from "./snapshots";
 
 export const TOKEN_PATH = "/auth/realms/contabo/protocol/openid-connect/token";
 const REQUEST_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-5][0-9A-Fa-f]{3}-[089abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 const NAME = /^[A-Za-z0-9:_-]+$/;
+const ASSIGNMENT = /^\/v1\/tags\/(\d+)\/assignments\/(instance|image|object-storage)\/([^/]+)$/;
 
 export interface ContaboEmulatorOptions {
   port?: number;
@@ -95,6 +97,7 @@ export interface ContaboEmulator extends EmulatorServer {
     secrets: Map<number, Secret>;
     privateNetworks: Map<number, PrivateNetwork>;
     instances: Map<number, Instance>;
+    snapshots: Map<string, Snapshot>;
   };
   /** Forces an instance into a status, as Contabo's back office sometimes does. */
   setInstanceStatus(instanceId: number, status: InstanceStatus, errorMessage?: string): void;
@@ -142,6 +145,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     secrets: new Map<number, Secret>(),
     privateNetworks: new Map<number, PrivateNetwork>(),
     instances: new Map<number, Instance>(),
+    snapshots: new Map<string, Snapshot>(),
   };
   const tokens = new Map<string, number>();
   let tokensIssued = 0;
@@ -225,6 +229,19 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     };
   }
 
+  /** The name Contabo shows for a taggable resource, or undefined when there is no such resource. */
+  function resourceName(resourceType: string, resourceId: string): string | undefined {
+    if (resourceType !== "instance") return undefined;
+    const instance = store.instances.get(Number(resourceId));
+    return instance && (instance.displayName || `vmi${instance.instanceId}`);
+  }
+
+  function assignmentView(tag: Tag, key: string) {
+    const [resourceType, resourceId] = key.split("/");
+    const name = resourceName(resourceType, resourceId) ?? resourceId;
+    return { ...TENANT, tagId: tag.tagId, tagName: tag.name, resourceType, resourceId, resourceName: name };
+  }
+
   const tagView = (tag: Tag) => ({ ...TENANT, tagId: tag.tagId, name: tag.name, color: tag.color });
   const secretView = (secret: Secret) => ({ ...TENANT, ...secret });
 
@@ -301,20 +318,40 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
       },
     },
     {
+      method: "GET",
+      pattern: /^\/v1\/tags\/(\d+)\/assignments$/,
+      handle: (request, tagId) => {
+        const tag = store.tags.get(Number(tagId));
+        if (!tag) return notFound("Tag", tagId);
+        return page(request, `/v1/tags/${tagId}/assignments`, [...tag.assignments].map((key) => assignmentView(tag, key)));
+      },
+    },
+    {
+      method: "GET",
+      pattern: ASSIGNMENT,
+      handle: (_request, tagId, resourceType, resourceId) => {
+        const tag = store.tags.get(Number(tagId));
+        const key = `${resourceType}/${resourceId}`;
+        if (!tag?.assignments.has(key)) return notFound("Assignment", resourceId);
+        return ok(200, { data: [assignmentView(tag, key)], ...assignmentTagLinks(tagId, resourceType, resourceId) });
+      },
+    },
+    {
       method: "POST",
-      pattern: /^\/v1\/tags\/(\d+)\/assignments\/(instance|image|object-storage)\/([^/]+)$/,
+      pattern: ASSIGNMENT,
       handle: (_request, tagId, resourceType, resourceId) => {
         const tag = store.tags.get(Number(tagId));
         if (!tag) return notFound("Tag", tagId);
+        if (resourceName(resourceType, resourceId) === undefined) return notFound(resourceType, resourceId);
         const key = `${resourceType}/${resourceId}`;
         if (tag.assignments.has(key)) return error(409, `Tag ${tagId} is already assigned to ${key}`);
         tag.assignments.add(key);
-        return ok(201, { data: [{ ...TENANT, tagId: tag.tagId, tagName: tag.name, resourceType, resourceId }], ...self(`/v1/tags/${tagId}/assignments/${key}`) });
+        return ok(201, assignmentTagLinks(tagId, resourceType, resourceId));
       },
     },
     {
       method: "DELETE",
-      pattern: /^\/v1\/tags\/(\d+)\/assignments\/(instance|image|object-storage)\/([^/]+)$/,
+      pattern: ASSIGNMENT,
       handle: (_request, tagId, resourceType, resourceId) => {
         const tag = store.tags.get(Number(tagId));
         if (!tag?.assignments.delete(`${resourceType}/${resourceId}`)) return notFound("Assignment", resourceId);
@@ -610,6 +647,8 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     },
   ];
 
+  routes.push(...snapshotRoutes(store));
+
   function issueToken(request: EmulatorRequest): EmulatorResponse {
     const form = new URLSearchParams(request.body);
     if (form.get("grant_type") !== "password") {
@@ -668,6 +707,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
       store.tags.size +
       store.secrets.size +
       store.privateNetworks.size +
+      store.snapshots.size +
       [...store.instances.values()].filter((instance) => !instance.cancelDate).length,
     reset() {
       for (const map of Object.values(store)) map.clear();
@@ -684,6 +724,21 @@ function assignmentLinks(networkId: string, instanceId: string) {
       self: `/v1/private-networks/${networkId}/instances/${instanceId}`,
       virtualPrivateCloud: `/v1/private-networks/${networkId}`,
       instance: `/v1/compute/instances/${instanceId}`,
+    },
+  };
+}
+
+function assignmentTagLinks(tagId: string, resourceType: string, resourceId: string) {
+  const resourcePaths: Record<string, string> = {
+    instance: "/v1/compute/instances",
+    image: "/v1/compute/images",
+    "object-storage": "/v1/object-storages",
+  };
+  return {
+    _links: {
+      self: `/v1/tags/${tagId}/assignments/${resourceType}/${resourceId}`,
+      tag: `/v1/tags/${tagId}`,
+      _resource: `${resourcePaths[resourceType]}/${resourceId}`,
     },
   };
 }

@@ -1,0 +1,100 @@
+/**
+ * `contabo.Snapshot`: a snapshot of an instance's disk. Contabo deletes it by itself at
+ * `autoDeleteDate`; a refresh after that drops it from the state. Rolling an instance back is an
+ * action, not a property: call `POST /v1/compute/instances/{instanceId}/snapshots/{snapshotId}/rollback`
+ * (for example with the Contabo CLI: `cntb rollback snapshot <instanceId> <snapshotId>`).
+ */
+import { z } from "zod";
+import type { RequestContext } from "../core/errors";
+import { type ResourceOutputs, defineResource } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { type ContaboClient, contabo } from "./client";
+import { numericId, readOrUndefined } from "./common";
+
+const inputs = z.object({
+  /** Changing the instance replaces the snapshot. */
+  instanceId: numericId,
+  /** Defaults to the resource name. */
+  name: z
+    .string()
+    .min(1)
+    .max(30)
+    .regex(/^[A-Za-z0-9 -]+$/, "may contain only letters, numbers, spaces and dashes"),
+  description: z.string().min(1).max(255).optional(),
+});
+
+const snapshotItem = z.object({
+  snapshotId: z.string(),
+  instanceId: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  createdDate: z.string(),
+  autoDeleteDate: z.string(),
+  imageId: z.string(),
+  imageName: z.string(),
+});
+
+export type SnapshotArgs = z.input<typeof inputs>;
+export type SnapshotOutputs = z.output<typeof inputs> &
+  Pick<z.infer<typeof snapshotItem>, "snapshotId" | "createdDate" | "autoDeleteDate" | "imageId" | "imageName">;
+
+const snapshots = (instanceId: number | string) => `/v1/compute/instances/${instanceId}/snapshots`;
+
+/** A snapshot's id in the state is `<instanceId>/<snapshotId>`: the API path needs both. */
+function snapshotPath(id: string): string {
+  const [instanceId, snapshotId] = id.split("/");
+  return `${snapshots(instanceId)}/${encodeURIComponent(snapshotId)}`;
+}
+
+function outputsOf(snapshot: z.infer<typeof snapshotItem>): SnapshotOutputs {
+  const { instanceId, snapshotId, name, description, createdDate, autoDeleteDate, imageId, imageName } = snapshot;
+  return { instanceId, snapshotId, name, description: description || undefined, createdDate, autoDeleteDate, imageId, imageName };
+}
+
+function getSnapshot(client: ContaboClient, context: RequestContext, id: string) {
+  return client.one(context, "GET", snapshotPath(id), { item: snapshotItem });
+}
+
+const SnapshotResource = defineResource({
+  cloud: contabo,
+  kind: "Snapshot",
+  inputs,
+  outputNames: ["instanceId", "name", "description", "snapshotId", "createdDate", "autoDeleteDate", "imageId", "imageName"],
+  replaceOnChange: ["instanceId"],
+  autoName: "name",
+  describe: (values, id) => `snapshot ${values.name ? `"${values.name}"` : id}`,
+
+  async create(client, { instanceId, name, description }, scope) {
+    const started = Date.now();
+    const snapshot = await sendOnce({
+      what: `snapshot instance ${instanceId} as "${name}"`,
+      send: () =>
+        client.one(scope.context("create snapshot"), "POST", snapshots(instanceId), { body: { name, description }, item: snapshotItem }),
+      find: async () => {
+        const found = await client.list(scope.context("look up snapshot by name"), snapshots(instanceId), {
+          query: { name },
+          item: snapshotItem,
+        });
+        // A minute of slack for clock differences between this machine and Contabo.
+        return found.find((s) => s.name === name && Date.parse(s.createdDate) >= started - 60_000);
+      },
+    });
+    return { id: `${instanceId}/${snapshot.snapshotId}`, outputs: outputsOf(snapshot) };
+  },
+
+  read: (client, id, _olds, scope) =>
+    readOrUndefined(async () => outputsOf(await getSnapshot(client, scope.context("read snapshot"), id))),
+
+  async update(client, id, { name, description }, _olds, _changed, scope) {
+    const snapshot = await client.one(scope.context("update snapshot"), "PATCH", snapshotPath(id), {
+      body: { name, description },
+      item: snapshotItem,
+    });
+    return outputsOf(snapshot);
+  },
+
+  delete: (client, id, _olds, scope) => client.call(scope.context("delete snapshot"), "DELETE", snapshotPath(id)),
+});
+
+export interface Snapshot extends ResourceOutputs<SnapshotOutputs> {}
+export class Snapshot extends SnapshotResource {}

@@ -1,0 +1,72 @@
+/**
+ * `contabo.TagAssignment`: a tag carried by an instance, image or object storage. Every input
+ * replaces the assignment; its id is `<tagId>/<resourceType>/<resourceId>`, so `get` adopts an
+ * existing assignment by that id.
+ */
+import { z } from "zod";
+import { type ResourceOutputs, defineResource } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { contabo } from "./client";
+import { numericId, readOrUndefined } from "./common";
+
+const RESOURCE_TYPES = ["instance", "image", "object-storage"] as const;
+
+const inputs = z.object({
+  tagId: numericId,
+  resourceType: z.enum(RESOURCE_TYPES),
+  /** An instance id, or an image or object storage id. */
+  resourceId: z.union([numericId, z.string().min(1).max(255)]).transform(String),
+});
+
+const assignmentItem = z.object({
+  tagId: z.number().int(),
+  tagName: z.string(),
+  resourceType: z.enum(RESOURCE_TYPES),
+  resourceId: z.string(),
+  resourceName: z.string(),
+});
+
+export type TagAssignmentArgs = z.input<typeof inputs>;
+export type TagAssignmentOutputs = z.output<typeof inputs> & { tagName: string; resourceName: string };
+
+const pathOf = ({ tagId, resourceType, resourceId }: z.output<typeof inputs>) =>
+  `/v1/tags/${tagId}/assignments/${resourceType}/${encodeURIComponent(resourceId)}`;
+
+/** The parts of an assignment id, `<tagId>/<resourceType>/<resourceId>`. */
+function parseId(id: string): z.output<typeof inputs> {
+  const [tagId, resourceType, ...rest] = id.split("/");
+  return inputs.parse({ tagId: Number(tagId), resourceType, resourceId: rest.join("/") });
+}
+
+const TagAssignmentResource = defineResource({
+  cloud: contabo,
+  kind: "TagAssignment",
+  inputs,
+  outputNames: ["tagId", "resourceType", "resourceId", "tagName", "resourceName"],
+  replaceOnChange: ["tagId", "resourceType", "resourceId"],
+  describe: (values, id) =>
+    values.tagId ? `tag assignment ${values.tagId} → ${values.resourceType} ${values.resourceId}` : `tag assignment ${id}`,
+
+  async create(client, wanted, scope) {
+    const path = pathOf(wanted);
+    const read = () => client.one(scope.context("read tag assignment"), "GET", path, { item: assignmentItem });
+    const assignment = await sendOnce({
+      what: `assign tag ${wanted.tagId} to ${wanted.resourceType} ${wanted.resourceId}`,
+      // The create answers with links only: read the assignment after it.
+      send: async () => {
+        await client.call(scope.context("assign tag"), "POST", path);
+        return read();
+      },
+      find: () => readOrUndefined(read),
+    });
+    return { id: `${wanted.tagId}/${wanted.resourceType}/${wanted.resourceId}`, outputs: assignment };
+  },
+
+  read: (client, id, _olds, scope) =>
+    readOrUndefined(() => client.one(scope.context("read tag assignment"), "GET", pathOf(parseId(id)), { item: assignmentItem })),
+
+  delete: (client, id, _olds, scope) => client.call(scope.context("remove tag assignment"), "DELETE", pathOf(parseId(id))),
+});
+
+export interface TagAssignment extends ResourceOutputs<TagAssignmentOutputs> {}
+export class TagAssignment extends TagAssignmentResource {}

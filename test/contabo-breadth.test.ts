@@ -109,3 +109,23 @@ describe("contabo.Snapshot", () => {
     ]);
   });
 });
+
+describe("contabo.Instance power state", () => {
+  test("created stopped, started in place, stopped outside Pulumi is drift, unmanaged when left out", async () => {
+    const { id, outs, inputs } = await checkAndCreate("Instance", { displayName: "sleeper", powerState: "stopped" });
+    expect(outs).toMatchObject({ status: "stopped", powerState: "stopped" });
+
+    const running = { ...inputs, powerState: "running" };
+    expect(await ops("Instance").diff(id, outs, running)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const started = await ops("Instance").update(id, outs, running);
+    expect(started.outs).toMatchObject({ status: "running", powerState: "running" });
+
+    await outsideCall("POST", `/v1/compute/instances/${id}/actions/stop`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refreshed = await ops("Instance").read(id, started.outs);
+    expect(refreshed.props).toMatchObject({ powerState: "stopped" });
+    expect(await ops("Instance").diff(id, refreshed.props!, running)).toMatchObject({ changes: true, replaces: [] });
+    const { powerState: _left, ...unmanaged } = running;
+    expect(await ops("Instance").diff(id, refreshed.props!, unmanaged)).toMatchObject({ changes: false });
+  });
+});

@@ -2,7 +2,8 @@
  * `contabo.Instance`: a VPS or VDS. Creating one places an order (`period` months); destroying it
  * cancels the contract, which ends at the cancel date. Only the display name changes in place;
  * the image, SSH keys, root password, user data and default user change by reinstalling, which
- * wipes the disk (the preview warns); product, region and period replace the instance.
+ * wipes the disk (the preview warns); product, region and period replace the instance. The
+ * power state, when given, is kept with the start and stop actions.
  */
 import { z } from "zod";
 import type { RequestContext } from "../core/errors";
@@ -14,6 +15,7 @@ import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId, readOrUndefined } from "./common";
 
 const REGIONS = ["EU", "US-central", "US-east", "US-west", "SIN", "UK", "AUS", "JPN", "IND"] as const;
+const POWER_STATES = ["running", "stopped"] as const;
 const REINSTALL_FIELDS = ["imageId", "sshKeys", "rootPassword", "userData", "defaultUser"] as const;
 
 const inputs = z.object({
@@ -31,6 +33,8 @@ const inputs = z.object({
   /** cloud-init user data; stored as a secret since it often carries keys. */
   userData: z.string().max(65_536).optional(),
   defaultUser: z.enum(["root", "admin", "administrator"]).default("admin"),
+  /** `running` or `stopped`, changed in place; left out, the power state is not managed. */
+  powerState: z.enum(POWER_STATES).optional(),
   /** How long to wait for the instance to be running after an order or a reinstall. */
   timeoutMinutes: z.number().int().min(1).max(24 * 60).default(30),
 });
@@ -96,6 +100,7 @@ function outputsOf(item: InstanceItem, known: Partial<InstanceOutputs>): Instanc
     rootPassword: known.rootPassword,
     userData: known.userData,
     defaultUser: (item.defaultUser ?? known.defaultUser ?? "admin") as Inputs["defaultUser"],
+    powerState: POWER_STATES.find((state) => state === item.status) ?? known.powerState,
     timeoutMinutes: known.timeoutMinutes ?? 30,
     instanceId: item.instanceId,
     name: item.name,
@@ -121,19 +126,42 @@ function getInstance(client: ContaboClient, context: RequestContext, id: string 
   return client.one(context, "GET", idPath(instances, id), { item: instanceItem });
 }
 
-/** Waits until the instance runs; `error` fails at once with the API's own message. */
-function waitUntilRunning(client: ContaboClient, scope: OperationScope, id: string | number, timeoutMinutes: number) {
+/** Waits until the instance reaches a status; `error` fails at once with the API's own message. */
+function waitForStatus(
+  client: ContaboClient,
+  scope: OperationScope,
+  id: string | number,
+  status: (typeof POWER_STATES)[number],
+  timeoutMinutes: number,
+) {
   return waitFor({
-    context: scope.context("wait for instance to run"),
-    waitingFor: "status running",
+    context: scope.context(`wait for instance to be ${status}`),
+    waitingFor: `status ${status}`,
     poll: () => getInstance(client, scope.context("read instance status"), id),
-    isDone: (item) => item.status === "running",
+    isDone: (item) => item.status === status,
     failure: (item) => (item.status === "error" ? `instance is in status error: ${item.errorMessage ?? "no message"}` : undefined),
     describe: (item) => item.status,
     timeoutMs: timeoutMinutes * 60_000,
     howToRaise: "the instance's timeoutMinutes input",
     maxIntervalMs: 10_000,
   });
+}
+
+/** Starts or stops the instance and waits until it is in that state. */
+async function setPowerState(
+  client: ContaboClient,
+  scope: OperationScope,
+  id: string | number,
+  state: (typeof POWER_STATES)[number],
+  timeoutMinutes: number,
+) {
+  const action = state === "running" ? "start" : "stop";
+  await client.request(scope.context(`${action} instance`), "POST", `${idPath(instances, id)}/actions/${action}`, {
+    item: z.object({ action: z.string() }).loose(),
+    // Starting a running instance or stopping a stopped one changes nothing: safe to repeat.
+    idempotent: true,
+  });
+  return waitForStatus(client, scope, id, state, timeoutMinutes);
 }
 
 /** An instance this create may already have ordered: same display name, ordered since it began. */
@@ -149,7 +177,7 @@ const InstanceResource = defineResource({
   inputs,
   outputNames: [
     "displayName", "productId", "region", "period", "imageId", "sshKeys", "rootPassword", "userData", "defaultUser",
-    "timeoutMinutes", "instanceId", "name", "status", "ipv4", "ipv6", "productName", "productType", "regionName",
+    "powerState", "timeoutMinutes", "instanceId", "name", "status", "ipv4", "ipv6", "productName", "productType", "regionName",
     "dataCenter", "osType", "cpuCores", "ramMb", "diskMb", "createdDate", "cancelDate",
   ],
   autoName: "displayName",
@@ -162,7 +190,7 @@ const InstanceResource = defineResource({
   },
 
   async create(client, wanted, scope) {
-    const { timeoutMinutes, ...order } = wanted;
+    const { timeoutMinutes, powerState, ...order } = wanted;
     const started = Date.now();
     const ordered = await sendOnce({
       what: `order instance "${wanted.displayName}"`,
@@ -179,8 +207,9 @@ const InstanceResource = defineResource({
     const first = await getInstance(client, scope.context("read instance"), id);
     // From here on the instance exists: a failed wait must not lose it from the state.
     scope.created(String(id), outputsOf(first, wanted));
-    const running = await waitUntilRunning(client, scope, id, timeoutMinutes);
-    return { id: String(id), outputs: outputsOf(running, wanted) };
+    let ready = await waitForStatus(client, scope, id, "running", timeoutMinutes);
+    if (powerState === "stopped") ready = await setPowerState(client, scope, id, "stopped", timeoutMinutes);
+    return { id: String(id), outputs: outputsOf(ready, wanted) };
   },
 
   read: (client, id, olds, scope) =>
@@ -190,14 +219,20 @@ const InstanceResource = defineResource({
     if (changed.includes("displayName")) {
       await client.call(scope.context("rename instance"), "PATCH", idPath(instances, id), { displayName: wanted.displayName });
     }
-    if (changed.some((key) => (REINSTALL_FIELDS as readonly string[]).includes(key))) {
+    const reinstall = changed.some((key) => (REINSTALL_FIELDS as readonly string[]).includes(key));
+    if (reinstall) {
       const { imageId, sshKeys, rootPassword, userData, defaultUser } = wanted;
       progress(`contabo: reinstalling instance "${wanted.displayName}" (${id}): its disk is wiped`);
       // Reinstalling twice gives the same result: safe to retry.
       await client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), {
         imageId, sshKeys, rootPassword, userData, defaultUser,
       });
-      await waitUntilRunning(client, scope, id, wanted.timeoutMinutes);
+      await waitForStatus(client, scope, id, "running", wanted.timeoutMinutes);
+    }
+    // A reinstalled instance runs.
+    const powerState = reinstall ? "running" : olds.powerState;
+    if (wanted.powerState && wanted.powerState !== powerState) {
+      await setPowerState(client, scope, id, wanted.powerState, wanted.timeoutMinutes);
     }
     return outputsOf(await getInstance(client, scope.context("read instance"), id), { ...olds, ...wanted });
   },

@@ -85,6 +85,8 @@ export interface Instance {
   forcedStatus?: InstanceStatus;
   /** When the current install (order or reinstall) started. */
   installStartedAt: number;
+  /** A start or stop in progress: the status it leads to, from when, and the status before. */
+  power?: { status: "running" | "stopped"; at: number; before: InstanceStatus };
   errorMessage?: string;
 }
 
@@ -155,7 +157,9 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     if (instance.forcedStatus) return instance.forcedStatus;
     const elapsed = Date.now() - instance.installStartedAt;
     if (elapsed < provisioningMs / 2) return "provisioning";
-    return elapsed < provisioningMs ? "installing" : "running";
+    if (elapsed < provisioningMs) return "installing";
+    if (instance.power) return Date.now() >= instance.power.at ? instance.power.status : instance.power.before;
+    return "running";
   }
 
   function instanceView(instance: Instance) {
@@ -624,9 +628,26 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
           defaultUser: body.defaultUser ?? "admin",
           installStartedAt: Date.now() - provisioningMs / 2,
           forcedStatus: undefined,
+          power: undefined,
           errorMessage: undefined,
         });
         return ok(200, { data: [{ ...TENANT, instanceId: instance.instanceId, createdDate: instance.createdDate }], ...self(`/v1/compute/instances/${instanceId}`) });
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/v1\/compute\/instances\/(\d+)\/actions\/(start|stop|shutdown|restart)$/,
+      handle: (_request, instanceId, action) => {
+        const instance = store.instances.get(Number(instanceId));
+        if (!instance) return notFound("Instance", instanceId);
+        const before = statusOf(instance);
+        if (before !== "running" && before !== "stopped") {
+          return error(409, `Instance ${instanceId} is ${before}: it cannot ${action} now`);
+        }
+        // A start or stop takes a quarter of the provisioning time.
+        const status = action === "stop" || action === "shutdown" ? "stopped" : "running";
+        instance.power = { status, at: Date.now() + provisioningMs / 4, before };
+        return ok(201, { data: [{ ...TENANT, instanceId: instance.instanceId, action }], ...self(`/v1/compute/instances/${instanceId}/actions/${action}`) });
       },
     },
     {

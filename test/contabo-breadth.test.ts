@@ -129,3 +129,62 @@ describe("contabo.Instance power state", () => {
     expect(await ops("Instance").diff(id, refreshed.props!, unmanaged)).toMatchObject({ changes: false });
   });
 });
+
+describe("contabo.Image", () => {
+  const url = "https://images.example.com/alpine-3.20.qcow2";
+
+  test("lifecycle: download waited for, renamed in place, url replaces, adopt, outside delete, delete", async () => {
+    const { id, outs, inputs } = await checkAndCreate("Image", { name: "alpine", url, osType: "Linux", version: "3.20" });
+    expect(outs).toMatchObject({ imageId: id, status: "downloaded", format: "qcow2", sizeMb: expect.any(Number) });
+
+    expect(await ops("Image").diff(id, outs, { ...inputs, url: "https://images.example.com/alpine-3.21.qcow2" })).toMatchObject({
+      replaces: ["url"],
+    });
+    const renamed = await ops("Image").update(id, outs, { ...inputs, name: "alpine-base", description: "with ssh" });
+    expect(renamed.outs).toMatchObject({ name: "alpine-base", description: "with ssh", status: "downloaded" });
+    expect((await ops("Image").read(id, {})).props).toMatchObject({ imageId: id, name: "alpine-base" });
+
+    await outsideCall("DELETE", `/v1/compute/images/${id}`);
+    expect(await ops("Image").read(id, renamed.outs)).toEqual({});
+    const again = await checkAndCreate("Image", inputs);
+    await ops("Image").delete(again.id, again.outs);
+    expect(await ops("Image").read(again.id, again.outs)).toEqual({});
+  });
+
+  test("a failed download fails the create with Contabo's message, and keeps the image in the state", async () => {
+    const error = await checkAndCreate("Image", {
+      name: "broken",
+      url: "https://unreachable.example.com/broken.iso",
+      osType: "Linux",
+      version: "1",
+    }).catch((e) => e);
+    expect(error.message).toMatch(/^contabo: .*image "broken".*the download failed: Download of .* failed/);
+    expect(error.id).toEqual(expect.any(String));
+    expect(error.properties).toMatchObject({ name: "broken", format: "iso" });
+  });
+
+  test("the URL is checked at preview", async () => {
+    const { failures } = await ops("Image").check({}, { name: "x", url: "ftp://example.com/a.img", osType: "BSD", version: "1" });
+    expect(failures).toEqual([
+      { property: "url", reason: "must be an http or https URL" },
+      { property: "url", reason: "must point to an .iso or .qcow2 file" },
+      { property: "osType", reason: expect.stringMatching(/Linux.*Windows/) },
+    ]);
+    const { failures: format } = await ops("Image").check({}, { name: "x", url: "https://example.com/a.img", osType: "Linux", version: "1" });
+    expect(format).toEqual([{ property: "url", reason: "must point to an .iso or .qcow2 file" }]);
+  });
+});
+
+describe("lookups", () => {
+  test("data centers, an image by name, an instance by display name", async () => {
+    const { getDataCenters, getImage, getInstance } = await import("../src/contabo");
+    const centers = await getDataCenters();
+    expect(centers.map((c) => c.regionSlug)).toContain("EU");
+    expect(centers.find((c) => c.regionSlug === "EU")).toMatchObject({ slug: "EU2", capabilities: expect.arrayContaining(["Object-Storage"]) });
+
+    expect(await getImage({ name: "ubuntu-22.04" })).toMatchObject({ imageId: "afecbb85-e2fc-46f0-9684-b46b1faf00bb", standardImage: true });
+    await expect(getImage({ name: "ubuntu" })).rejects.toThrow('contabo: look up image "ubuntu" failed: nothing matches');
+
+    expect(await getInstance({ displayName: "breadth-vm" })).toMatchObject({ instanceId, status: "running", ipv4: expect.any(String) });
+  });
+});

@@ -67,7 +67,7 @@ describeWithSpec("the Contabo resources and emulator follow the official spec", 
 
   test("every request and answer of a full lifecycle of every resource", async () => {
     // Lost answers to the creates make the resources look themselves up in the lists.
-    for (const path of [/^\/v1\/tags$/, /^\/v1\/secrets$/, /^\/v1\/private-networks$/, /^\/v1\/compute\/instances$/, /\/snapshots$/]) {
+    for (const path of [/^\/v1\/tags$/, /^\/v1\/secrets$/, /^\/v1\/private-networks$/, /^\/v1\/compute\/instances$/, /\/snapshots$/, /^\/v1\/compute\/images$/]) {
       emulator.faults.next({ kind: "reset-after", match: { method: "POST", path } });
     }
     const key = await checkAndCreate("Secret", { name: "key", type: "ssh", value: "ssh-ed25519 AAAAC3NzaSPEC user@host" });
@@ -92,6 +92,11 @@ describeWithSpec("the Contabo resources and emulator follow the official spec", 
     await ops("Snapshot").update(snapshot.id, snapshot.outs, { ...snapshot.inputs, name: "spec-snap-2" });
     await ops("Snapshot").delete(snapshot.id, snapshot.outs);
     await ops("TagAssignment").delete(assignment.id, assignment.outs);
+    const image = await checkAndCreate("Image", { name: "spec-image", url: "https://example.com/a.iso", osType: "Linux", version: "1" });
+    await ops("Image").update(image.id, image.outs, { ...image.inputs, description: "d" });
+    await ops("Image").delete(image.id, image.outs);
+    const { getDataCenters, getImage, getInstance } = await import("../src/contabo");
+    await Promise.all([getDataCenters(), getImage({ name: "ubuntu-22.04" }), getInstance({ displayName: "spec-vm-2" })]);
     for (const [kind, created] of [["PrivateNetwork", network], ["Instance", vm], ["Tag", tag], ["Secret", key], ["Secret", password]] as const) {
       await ops(kind).delete(created.id, created.outs);
     }
@@ -131,6 +136,6 @@ describeWithSpec("the Contabo resources and emulator follow the official spec", 
     }
     console.log(`checked ${api.length} requests covering ${checked.size} operations of the spec:\n  ${[...checked].sort().join("\n  ")}`);
     expect(problems).toEqual([]);
-    expect(checked.size).toBeGreaterThanOrEqual(32);
+    expect(checked.size).toBeGreaterThanOrEqual(38);
   });
 });

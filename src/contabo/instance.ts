@@ -39,7 +39,7 @@ const inputs = z.object({
   timeoutMinutes: z.number().int().min(1).max(24 * 60).default(30),
 });
 
-const instanceItem = z.object({
+export const instanceItem = z.object({
   instanceId: z.number().int(),
   name: z.string(),
   displayName: z.string(),

@@ -16,17 +16,41 @@ export const PRODUCTS: Record<string, Product> = {
   V97: { productName: "Cloud VPS 30 NVMe", productType: "nvme", cpuCores: 8, ramMb: 24576, diskMb: 204800 },
 };
 
-export const REGIONS: Record<string, { regionName: string; dataCenter: string }> = {
-  EU: { regionName: "European Union", dataCenter: "European Union 2" },
-  "US-central": { regionName: "United States (Central)", dataCenter: "United States Central 1" },
-  "US-east": { regionName: "United States (East)", dataCenter: "United States East 1" },
-  "US-west": { regionName: "United States (West)", dataCenter: "United States West 1" },
-  SIN: { regionName: "Asia (Singapore)", dataCenter: "Asia (Singapore) 1" },
-  UK: { regionName: "United Kingdom", dataCenter: "United Kingdom 1" },
-  AUS: { regionName: "Australia (Sydney)", dataCenter: "Australia (Sydney) 1" },
-  JPN: { regionName: "Asia (Japan)", dataCenter: "Asia (Japan) 1" },
-  IND: { regionName: "Asia (India)", dataCenter: "Asia (India) 1" },
+export interface Region {
+  regionName: string;
+  dataCenter: string;
+  /** The data center's short name, e.g. EU2. */
+  slug: string;
+  s3Url: string;
+}
+
+const region = (regionName: string, dataCenter: string, slug: string): Region => ({
+  regionName,
+  dataCenter,
+  slug,
+  s3Url: `https://${slug.toLowerCase()}.contabostorage.com`,
+});
+
+export const REGIONS: Record<string, Region> = {
+  EU: region("European Union", "European Union 2", "EU2"),
+  "US-central": region("United States (Central)", "United States Central 1", "USC1"),
+  "US-east": region("United States (East)", "United States East 1", "USE1"),
+  "US-west": region("United States (West)", "United States West 1", "USW1"),
+  SIN: region("Asia (Singapore)", "Asia (Singapore) 1", "SIN1"),
+  UK: region("United Kingdom", "United Kingdom 1", "UK1"),
+  AUS: region("Australia (Sydney)", "Australia (Sydney) 1", "AUS1"),
+  JPN: region("Asia (Japan)", "Asia (Japan) 1", "JPN1"),
+  IND: region("Asia (India)", "Asia (India) 1", "IND1"),
 };
+
+/** The standard images every account sees; the first is the API's default image. */
+export const STANDARD_IMAGES = [
+  { imageId: "afecbb85-e2fc-46f0-9684-b46b1faf00bb", name: "ubuntu-22.04", osType: "Linux", version: "22.04" },
+  { imageId: "d64d5c6c-9dda-4e38-8174-0ee282474d8a", name: "ubuntu-24.04", osType: "Linux", version: "24.04" },
+  { imageId: "66abf39a-ba6b-4a5e-a5bb-0f2e4b1c1e0c", name: "debian-12", osType: "Linux", version: "12" },
+  { imageId: "e8a5e8d5-3bcb-4b6a-9a0a-2f0e3c4c9c11", name: "rockylinux-9", osType: "Linux", version: "9" },
+  { imageId: "4efbc0ba-2313-4fe1-842a-516f8652e729", name: "windows-server-2022-datacenter", osType: "Windows", version: "2022" },
+];
 
 /**
  * The password rule of the spec (CreateSecretRequest.value), with the backslashes its published

@@ -18,6 +18,7 @@ import {
 } from "../server";
 import { TENANT, error, isAnswer, notFound, now, ok, page, parseBody, self } from "./answers";
 import { PRODUCTS, REGIONS, isStrongPassword } from "./catalog";
+import { type Image, imageRoutes, standardImages } from "./images";
 import { type Snapshot, snapshotRoutes } from "./snapshots";
 
 export const TOKEN_PATH = "/auth/realms/contabo/protocol/openid-connect/token";
@@ -100,6 +101,7 @@ export interface ContaboEmulator extends EmulatorServer {
     privateNetworks: Map<number, PrivateNetwork>;
     instances: Map<number, Instance>;
     snapshots: Map<string, Snapshot>;
+    images: Map<string, Image>;
   };
   /** Forces an instance into a status, as Contabo's back office sometimes does. */
   setInstanceStatus(instanceId: number, status: InstanceStatus, errorMessage?: string): void;
@@ -148,6 +150,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     privateNetworks: new Map<number, PrivateNetwork>(),
     instances: new Map<number, Instance>(),
     snapshots: new Map<string, Snapshot>(),
+    images: standardImages(),
   };
   const tokens = new Map<string, number>();
   let tokensIssued = 0;
@@ -235,9 +238,16 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
 
   /** The name Contabo shows for a taggable resource, or undefined when there is no such resource. */
   function resourceName(resourceType: string, resourceId: string): string | undefined {
+    if (resourceType === "image") return store.images.get(resourceId)?.name;
     if (resourceType !== "instance") return undefined;
     const instance = store.instances.get(Number(resourceId));
     return instance && (instance.displayName || `vmi${instance.instanceId}`);
+  }
+
+  function tagsOf(resourceType: string, resourceId: string) {
+    return [...store.tags.values()]
+      .filter((tag) => tag.assignments.has(`${resourceType}/${resourceId}`))
+      .map((tag) => ({ tagId: tag.tagId, tagName: tag.name }));
   }
 
   function assignmentView(tag: Tag, key: string) {
@@ -254,8 +264,9 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     return secret?.type === type ? undefined : `${field} ${secretId} is not a secret of type ${type}`;
   }
 
-  function setupProblems(setup: { sshKeys?: number[]; rootPassword?: number }): string[] {
+  function setupProblems(setup: { imageId: string; sshKeys?: number[]; rootPassword?: number }): string[] {
     return [
+      store.images.has(setup.imageId) ? undefined : `imageId ${setup.imageId} is not an image of this account`,
       ...(setup.sshKeys ?? []).map((key) => secretOfType(key, "ssh", "sshKeys")),
       setup.rootPassword === undefined ? undefined : secretOfType(setup.rootPassword, "password", "rootPassword"),
     ].filter((problem): problem is string => problem !== undefined);
@@ -668,7 +679,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     },
   ];
 
-  routes.push(...snapshotRoutes(store));
+  routes.push(...snapshotRoutes(store), ...imageRoutes({ images: store.images, provisioningMs, tagsOf }));
 
   function issueToken(request: EmulatorRequest): EmulatorResponse {
     const form = new URLSearchParams(request.body);
@@ -729,9 +740,11 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
       store.secrets.size +
       store.privateNetworks.size +
       store.snapshots.size +
+      [...store.images.values()].filter((image) => !image.standardImage).length +
       [...store.instances.values()].filter((instance) => !instance.cancelDate).length,
     reset() {
       for (const map of Object.values(store)) map.clear();
+      for (const [imageId, image] of standardImages()) store.images.set(imageId, image);
       tokens.clear();
       server.log.entries.length = 0;
       server.faults.clear();

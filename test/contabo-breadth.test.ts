@@ -188,3 +188,40 @@ describe("lookups", () => {
     expect(await getInstance({ displayName: "breadth-vm" })).toMatchObject({ instanceId, status: "running", ipv4: expect.any(String) });
   });
 });
+
+describe("contabo.ObjectStorage", () => {
+  test("lifecycle: order waited for, grow and rename in place, shrink refused at preview, region replaces first, cancel", async () => {
+    const { id, outs, inputs } = await checkAndCreate("ObjectStorage", { displayName: "backups", totalPurchasedSpaceTB: 0.25 });
+    expect(outs).toMatchObject({
+      objectStorageId: id,
+      status: "READY",
+      region: "EU",
+      s3Url: expect.stringMatching(/^https:\/\//),
+      s3TenantId: expect.any(String),
+      autoScaling: { state: "disabled", sizeLimitTB: 0 },
+    });
+
+    const shrink = await ops("ObjectStorage").check(outs, { ...inputs, totalPurchasedSpaceTB: 0.1 });
+    expect(shrink.failures).toEqual([{ property: "totalPurchasedSpaceTB", reason: "can only grow: it is 0.25 TB" }]);
+    expect(await ops("ObjectStorage").diff(id, outs, { ...inputs, region: "SIN" })).toEqual({
+      changes: true,
+      replaces: ["region"],
+      deleteBeforeReplace: true,
+    });
+
+    const grown = { ...inputs, displayName: "backups-2", totalPurchasedSpaceTB: 1, autoScaling: { state: "enabled", sizeLimitTB: 2 } };
+    const updated = await ops("ObjectStorage").update(id, outs, grown);
+    expect(updated.outs).toMatchObject({ displayName: "backups-2", totalPurchasedSpaceTB: 1, status: "READY", autoScaling: { state: "enabled" } });
+    expect((await ops("ObjectStorage").read(id, {})).props).toMatchObject({ objectStorageId: id, displayName: "backups-2" });
+
+    emulator.faults.next({ kind: "reset-after", match: { method: "PATCH", path: /\/cancel$/ } });
+    await ops("ObjectStorage").delete(id, updated.outs);
+    expect((await ops("ObjectStorage").read(id, updated.outs)).props).toMatchObject({ status: "CANCELLED", cancelDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  });
+
+  test("a lost answer to an order places exactly one order", async () => {
+    emulator.faults.next({ kind: "reset-after", match: { method: "POST", path: /^\/v1\/object-storages$/ } });
+    await checkAndCreate("ObjectStorage", { displayName: "lost", region: "SIN", totalPurchasedSpaceTB: 0.25 });
+    expect([...emulator.store.objectStorages.values()].filter((s) => s.region === "SIN" && !s.cancelDate)).toHaveLength(1);
+  });
+});

@@ -3,6 +3,7 @@ export { TagAssignment, type TagAssignmentArgs, type TagAssignmentOutputs } from
 export { Secret, type SecretArgs, type SecretOutputs } from "./secret";
 export { PrivateNetwork, type PrivateNetworkArgs, type PrivateNetworkOutputs } from "./private-network";
 export { Image, type ImageArgs, type ImageOutputs } from "./image";
+export { ObjectStorage, type ObjectStorageArgs, type ObjectStorageOutputs } from "./object-storage";
 export { Snapshot, type SnapshotArgs, type SnapshotOutputs } from "./snapshot";
 export { Instance, type InstanceArgs, type InstanceOutputs } from "./instance";
 export { CONTABO_SETTINGS } from "./client";

@@ -19,6 +19,7 @@ import {
 import { TENANT, error, isAnswer, notFound, now, ok, page, parseBody, self } from "./answers";
 import { PRODUCTS, REGIONS, isStrongPassword } from "./catalog";
 import { type Image, imageRoutes, standardImages } from "./images";
+import { type ObjectStorage, objectStorageRoutes } from "./object-storages";
 import { type Snapshot, snapshotRoutes } from "./snapshots";
 
 export const TOKEN_PATH = "/auth/realms/contabo/protocol/openid-connect/token";
@@ -102,6 +103,7 @@ export interface ContaboEmulator extends EmulatorServer {
     instances: Map<number, Instance>;
     snapshots: Map<string, Snapshot>;
     images: Map<string, Image>;
+    objectStorages: Map<string, ObjectStorage>;
   };
   /** Forces an instance into a status, as Contabo's back office sometimes does. */
   setInstanceStatus(instanceId: number, status: InstanceStatus, errorMessage?: string): void;
@@ -127,10 +129,9 @@ const instanceSetup = {
 };
 
 /** The contract's end when cancelled today: the end of the current billing period. */
-function cancelDateFor(instance: Instance): string {
-  const created = new Date(instance.createdDate);
-  const end = new Date(created);
-  while (end.getTime() <= Date.now()) end.setUTCMonth(end.getUTCMonth() + instance.period);
+function cancelDateFrom(createdDate: string, periodMonths: number): string {
+  const end = new Date(createdDate);
+  while (end.getTime() <= Date.now()) end.setUTCMonth(end.getUTCMonth() + periodMonths);
   return end.toISOString().slice(0, 10);
 }
 
@@ -151,6 +152,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     instances: new Map<number, Instance>(),
     snapshots: new Map<string, Snapshot>(),
     images: standardImages(),
+    objectStorages: new Map<string, ObjectStorage>(),
   };
   const tokens = new Map<string, number>();
   let tokensIssued = 0;
@@ -239,6 +241,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
   /** The name Contabo shows for a taggable resource, or undefined when there is no such resource. */
   function resourceName(resourceType: string, resourceId: string): string | undefined {
     if (resourceType === "image") return store.images.get(resourceId)?.name;
+    if (resourceType === "object-storage") return store.objectStorages.get(resourceId)?.displayName;
     if (resourceType !== "instance") return undefined;
     const instance = store.instances.get(Number(resourceId));
     return instance && (instance.displayName || `vmi${instance.instanceId}`);
@@ -670,7 +673,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
         const body = parseBody(request, z.object({ cancelDate: z.string().optional() }));
         if (isAnswer(body)) return body;
         if (instance.cancelDate) return error(409, `Instance ${instanceId} is already cancelled as of ${instance.cancelDate}`);
-        instance.cancelDate = body.cancelDate?.slice(0, 10) ?? cancelDateFor(instance);
+        instance.cancelDate = body.cancelDate?.slice(0, 10) ?? cancelDateFrom(instance.createdDate, instance.period);
         return ok(201, {
           data: [{ ...TENANT, instanceId: instance.instanceId, cancelDate: instance.cancelDate }],
           ...self(`/v1/compute/instances/${instanceId}/cancel`),
@@ -679,7 +682,11 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     },
   ];
 
-  routes.push(...snapshotRoutes(store), ...imageRoutes({ images: store.images, provisioningMs, tagsOf }));
+  routes.push(
+    ...snapshotRoutes(store),
+    ...imageRoutes({ images: store.images, provisioningMs, tagsOf }),
+    ...objectStorageRoutes({ objectStorages: store.objectStorages, provisioningMs, cancelDateFrom }),
+  );
 
   function issueToken(request: EmulatorRequest): EmulatorResponse {
     const form = new URLSearchParams(request.body);
@@ -741,6 +748,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
       store.privateNetworks.size +
       store.snapshots.size +
       [...store.images.values()].filter((image) => !image.standardImage).length +
+      [...store.objectStorages.values()].filter((storage) => !storage.cancelDate).length +
       [...store.instances.values()].filter((instance) => !instance.cancelDate).length,
     reset() {
       for (const map of Object.values(store)) map.clear();

@@ -1,0 +1,164 @@
+/**
+ * `contabo.ObjectStorage`: S3-compatible storage, one per region. The purchased space only grows
+ * (a shrink fails at preview); destroying cancels the contract, which ends at the cancel date.
+ */
+import { z } from "zod";
+import type { RequestContext } from "../core/errors";
+import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { progress } from "../core/redact";
+import { sendOnce } from "../core/reconcile";
+import { waitFor } from "../core/wait";
+import { type ContaboClient, contabo } from "./client";
+import { idPath, readOrUndefined } from "./common";
+
+const inputs = z.object({
+  /** Defaults to the resource name. */
+  displayName: z.string().min(1).max(255),
+  /** Changing the region replaces the storage. */
+  region: z.enum(["EU", "US-central", "SIN"]).default("EU"),
+  /** Grows in place; it cannot shrink. */
+  totalPurchasedSpaceTB: z.number().positive().max(1000),
+  autoScaling: z
+    .object({ state: z.enum(["enabled", "disabled"]), sizeLimitTB: z.number().min(0).max(1000) })
+    .strict()
+    .default({ state: "disabled", sizeLimitTB: 0 }),
+  /** How long to wait for the storage to be ready after an order or a resize. */
+  timeoutMinutes: z.number().int().min(1).max(24 * 60).default(30),
+});
+
+const storageItem = z.object({
+  objectStorageId: z.string(),
+  displayName: z.string(),
+  region: z.string(),
+  dataCenter: z.string(),
+  totalPurchasedSpaceTB: z.number(),
+  autoScaling: z.object({ state: z.string(), sizeLimitTB: z.number() }).loose(),
+  s3Url: z.string(),
+  s3TenantId: z.string(),
+  status: z.string(),
+  createdDate: z.string(),
+  cancelDate: z.string(),
+});
+type StorageItem = z.infer<typeof storageItem>;
+type Inputs = z.output<typeof inputs>;
+
+export type ObjectStorageArgs = z.input<typeof inputs>;
+export type ObjectStorageOutputs = Inputs &
+  Pick<StorageItem, "objectStorageId" | "dataCenter" | "s3Url" | "s3TenantId" | "status" | "createdDate" | "cancelDate">;
+
+const storages = "/v1/object-storages";
+
+function outputsOf(item: StorageItem, known: Partial<Inputs>): ObjectStorageOutputs {
+  return {
+    displayName: item.displayName,
+    region: item.region as Inputs["region"],
+    totalPurchasedSpaceTB: item.totalPurchasedSpaceTB,
+    autoScaling: { state: item.autoScaling.state as "enabled" | "disabled", sizeLimitTB: item.autoScaling.sizeLimitTB },
+    timeoutMinutes: known.timeoutMinutes ?? 30,
+    objectStorageId: item.objectStorageId,
+    dataCenter: item.dataCenter,
+    s3Url: item.s3Url,
+    s3TenantId: item.s3TenantId,
+    status: item.status,
+    createdDate: item.createdDate,
+    cancelDate: item.cancelDate,
+  };
+}
+
+function getStorage(client: ContaboClient, context: RequestContext, id: string) {
+  return client.one(context, "GET", idPath(storages, id), { item: storageItem });
+}
+
+function waitUntilReady(client: ContaboClient, scope: OperationScope, id: string, timeoutMinutes: number) {
+  return waitFor({
+    context: scope.context("wait for object storage to be ready"),
+    waitingFor: "status READY",
+    poll: () => getStorage(client, scope.context("read object storage status"), id),
+    isDone: (item) => item.status === "READY",
+    failure: (item) => (["ERROR", "LIMIT_EXCEEDED", "PRODUCT_NOT_AVAILABLE"].includes(item.status) ? `status ${item.status}` : undefined),
+    describe: (item) => item.status,
+    timeoutMs: timeoutMinutes * 60_000,
+    howToRaise: "the object storage's timeoutMinutes input",
+    maxIntervalMs: 10_000,
+  });
+}
+
+const ObjectStorageResource = defineResource({
+  cloud: contabo,
+  kind: "ObjectStorage",
+  inputs,
+  outputNames: [
+    "displayName", "region", "totalPurchasedSpaceTB", "autoScaling", "timeoutMinutes", "objectStorageId", "dataCenter",
+    "s3Url", "s3TenantId", "status", "createdDate", "cancelDate",
+  ],
+  replaceOnChange: ["region"],
+  // One storage per region: the old one must be cancelled before its replacement is ordered.
+  deleteBeforeReplace: true,
+  autoName: "displayName",
+  describe: (values, id) => `object storage ${values.displayName ? `"${values.displayName}"` : id}`,
+
+  validate(news, olds) {
+    if (olds.totalPurchasedSpaceTB !== undefined && news.totalPurchasedSpaceTB < olds.totalPurchasedSpaceTB) {
+      return [{ property: "totalPurchasedSpaceTB", reason: `can only grow: it is ${olds.totalPurchasedSpaceTB} TB` }];
+    }
+    return [];
+  },
+
+  async create(client, wanted, scope) {
+    const { timeoutMinutes, ...order } = wanted;
+    const ordered = await sendOnce({
+      what: `order object storage "${wanted.displayName}"`,
+      send: () => client.one(scope.context("order object storage"), "POST", storages, { body: order, item: storageItem }),
+      // One storage per region: the one there, unless cancelled, is this order's.
+      find: async () => {
+        const found = await client.list(scope.context("look up object storage by region"), storages, {
+          query: { region: wanted.region },
+          item: storageItem,
+        });
+        return found.find((storage) => storage.region === wanted.region && !storage.cancelDate);
+      },
+    });
+    const id = ordered.objectStorageId;
+    scope.created(id, outputsOf(ordered, wanted));
+    return { id, outputs: outputsOf(await waitUntilReady(client, scope, id, timeoutMinutes), wanted) };
+  },
+
+  read: (client, id, olds, scope) =>
+    readOrUndefined(async () => outputsOf(await getStorage(client, scope.context("read object storage"), id), olds)),
+
+  async update(client, id, wanted, _olds, changed, scope) {
+    if (changed.includes("displayName")) {
+      await client.call(scope.context("rename object storage"), "PATCH", idPath(storages, id), { displayName: wanted.displayName });
+    }
+    if (changed.includes("totalPurchasedSpaceTB") || changed.includes("autoScaling")) {
+      // Asking for the same size and scaling twice changes nothing: safe to repeat.
+      await client.call(scope.context("resize object storage"), "POST", `${idPath(storages, id)}/resize`, {
+        totalPurchasedSpaceTB: wanted.totalPurchasedSpaceTB,
+        autoScaling: wanted.autoScaling,
+      });
+      return outputsOf(await waitUntilReady(client, scope, id, wanted.timeoutMinutes), wanted);
+    }
+    return outputsOf(await getStorage(client, scope.context("read object storage"), id), wanted);
+  },
+
+  async delete(client, id, olds, scope) {
+    if (olds.cancelDate) return;
+    const cancelDate = await sendOnce({
+      what: `cancel object storage ${id}`,
+      send: async () => {
+        const [answer] = await client.request(scope.context("cancel object storage"), "PATCH", `${idPath(storages, id)}/cancel`, {
+          body: {},
+          item: z.object({ cancelDate: z.string() }).loose(),
+          // A second cancel is refused: after a lost answer, look before sending again.
+          idempotent: false,
+        });
+        return answer.cancelDate;
+      },
+      find: async () => (await getStorage(client, scope.context("read object storage"), id)).cancelDate || undefined,
+    });
+    progress(`contabo: cancelled the contract of object storage ${id}; it ends on ${cancelDate}`);
+  },
+});
+
+export interface ObjectStorage extends ResourceOutputs<ObjectStorageOutputs> {}
+export class ObjectStorage extends ObjectStorageResource {}

@@ -32,8 +32,12 @@ const ops = providerOperations({
   deleteBeforeReplace: true,
   describe: (values) => `widget "${values.name}"`,
   validate: (news, olds) => (olds.size !== undefined && news.size < olds.size ? [{ property: "size", reason: "may only grow" }] : []),
-  async create(_client, wanted) {
+  async create(_client, wanted, scope) {
     calls.push("create");
+    if (wanted.name === "stuck") {
+      scope.created("w2", { ...wanted, widgetId: 2 });
+      throw new Error("timed out waiting");
+    }
     return { id: "w1", outputs: { ...wanted, widgetId: 1, nothing: undefined } };
   },
   async read(_client, id) {
@@ -53,6 +57,17 @@ const ops = providerOperations({
 beforeEach(() => {
   settingsProblems = [];
   calls.length = 0;
+});
+
+describe("create", () => {
+  test("a failure after the resource exists is a partial failure that keeps it, with its provider", async () => {
+    const error = await ops.create({ name: "stuck", size: 1, region: "EU", __provider: "serialized" }).catch((e) => e);
+    expect(error.message).toBe('contabo: create widget "stuck" failed: timed out waiting');
+    expect(error.id).toBe("w2");
+    // The host finds the provider for a later refresh or delete among these properties.
+    expect(error.properties).toEqual({ name: "stuck", size: 1, region: "EU", widgetId: 2, __provider: "serialized" });
+    expect(error.reasons).toEqual([error.message]);
+  });
 });
 
 describe("check", () => {

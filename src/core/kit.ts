@@ -144,7 +144,11 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
   const inputKeys = Object.keys(def.inputs.shape);
   const replaceKeys = new Set<string>(def.replaceOnChange ?? []);
 
-  const scopeFor = (verb: string, values: Plain, id?: string) => {
+  /**
+   * `provider` is the serialized provider of a create: a partial failure's properties become the
+   * resource's outputs, and the host needs `__provider` among them to refresh or delete it.
+   */
+  const scopeFor = (verb: string, values: Plain, id?: string, provider?: unknown) => {
     let createdResource: { id: string; outputs: Plain } | undefined;
     const resource = def.describe(values as Partial<Inputs> & Plain, id);
     const traceId = randomUUID();
@@ -164,7 +168,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       if (createdResource) {
         throw Object.assign(new Error(message), {
           id: createdResource.id,
-          properties: withoutUndefined(createdResource.outputs),
+          properties: withoutUndefined({ ...createdResource.outputs, [PROVIDER_KEY]: provider }),
           reasons: [message],
         });
       }
@@ -231,7 +235,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
 
     async create(raw) {
       const inputs = parseInputs(withoutProvider(raw));
-      const { scope, fail } = scopeFor("create", inputs);
+      const { scope, fail } = scopeFor("create", inputs, undefined, raw[PROVIDER_KEY]);
       try {
         const { id, outputs } = await def.create(def.cloud.client(), inputs, scope);
         registerSecrets(outputs);

@@ -33,8 +33,6 @@ describe("contabo.TagAssignment", () => {
       tagId: Number(tag.id),
       resourceType: "instance",
       resourceId: String(instanceId),
-      tagName: "assigned",
-      resourceName: "breadth-vm",
     });
     expect(await ops("TagAssignment").diff(id, outs, inputs)).toMatchObject({ changes: false });
     expect(await ops("TagAssignment").diff(id, outs, { ...inputs, tagId: 1 })).toMatchObject({ replaces: ["tagId"] });

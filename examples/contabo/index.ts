@@ -1,6 +1,6 @@
 /**
  * A Contabo stack: a tag, an SSH key and a root password kept as Contabo secrets, a VPS that uses
- * them, and a private network the VPS is attached to.
+ * them and carries the tag, and a private network the VPS is attached to.
  *
  * Config: `contabo:*` credentials (or the CNTB_* environment variables), and optionally
  * `displayName` (renames the VPS in place) and `tagColor`.
@@ -30,6 +30,9 @@ const vps = new contabo.Instance("web-1", {
   rootPassword: rootPassword.secretId,
   userData: "#cloud-config\npackage_update: true\n",
 });
+
+// The tag marks the VPS; Contabo refuses to delete a tag still assigned, so the assignment goes first.
+new contabo.TagAssignment("web-1-tag", { tagId: tag.tagId, resourceType: "instance", resourceId: vps.instanceId });
 
 const network = new contabo.PrivateNetwork("backend", {
   description: "web tier",

@@ -1,7 +1,8 @@
 /**
  * `contabo.TagAssignment`: a tag carried by an instance, image or object storage. Every input
  * replaces the assignment; its id is `<tagId>/<resourceType>/<resourceId>`, so `get` adopts an
- * existing assignment by that id.
+ * existing assignment by that id. The outputs are the inputs: the tag's and the resource's names
+ * belong to those resources (as outputs here they would drift whenever one is renamed).
  */
 import { z } from "zod";
 import { type ResourceOutputs, defineResource } from "../core/kit";
@@ -27,7 +28,13 @@ const assignmentItem = z.object({
 });
 
 export type TagAssignmentArgs = z.input<typeof inputs>;
-export type TagAssignmentOutputs = z.output<typeof inputs> & { tagName: string; resourceName: string };
+export type TagAssignmentOutputs = z.output<typeof inputs>;
+
+const outputsOf = ({ tagId, resourceType, resourceId }: z.infer<typeof assignmentItem>): TagAssignmentOutputs => ({
+  tagId,
+  resourceType,
+  resourceId,
+});
 
 const pathOf = ({ tagId, resourceType, resourceId }: z.output<typeof inputs>) =>
   `/v1/tags/${tagId}/assignments/${resourceType}/${encodeURIComponent(resourceId)}`;
@@ -42,7 +49,7 @@ const TagAssignmentResource = defineResource({
   cloud: contabo,
   kind: "TagAssignment",
   inputs,
-  outputNames: ["tagId", "resourceType", "resourceId", "tagName", "resourceName"],
+  outputNames: ["tagId", "resourceType", "resourceId"],
   replaceOnChange: ["tagId", "resourceType", "resourceId"],
   describe: (values, id) =>
     values.tagId ? `tag assignment ${values.tagId} → ${values.resourceType} ${values.resourceId}` : `tag assignment ${id}`,
@@ -59,11 +66,13 @@ const TagAssignmentResource = defineResource({
       },
       find: () => readOrUndefined(read),
     });
-    return { id: `${wanted.tagId}/${wanted.resourceType}/${wanted.resourceId}`, outputs: assignment };
+    return { id: `${wanted.tagId}/${wanted.resourceType}/${wanted.resourceId}`, outputs: outputsOf(assignment) };
   },
 
   read: (client, id, _olds, scope) =>
-    readOrUndefined(() => client.one(scope.context("read tag assignment"), "GET", pathOf(parseId(id)), { item: assignmentItem })),
+    readOrUndefined(async () =>
+      outputsOf(await client.one(scope.context("read tag assignment"), "GET", pathOf(parseId(id)), { item: assignmentItem })),
+    ),
 
   delete: (client, id, _olds, scope) => client.call(scope.context("remove tag assignment"), "DELETE", pathOf(parseId(id))),
 });

@@ -1,0 +1,84 @@
+/**
+ * The harness command line, one operation per process (as each `pulumi` command is):
+ *   node dist/test/harness/cli.js <up|preview|refresh|destroy> --program <file.js> --state <state.json>
+ *     [--stack <name>] [--config key=value]... [--secret-config key=value]...
+ * Config is kept in the state file (secrets encrypted) for later runs; keys without a namespace
+ * belong to the project, as with `pulumi config set`.
+ */
+import { parseArgs } from "node:util";
+import { Deployment, type Operation } from "./engine";
+import { projectOf } from "./project";
+import { openState } from "./state";
+
+const OPERATIONS: Operation[] = ["up", "preview", "refresh", "destroy"];
+const HEADINGS: Record<Operation, string> = { up: "Updating", preview: "Previewing update", refresh: "Refreshing", destroy: "Destroying" };
+
+function parse(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      program: { type: "string" },
+      state: { type: "string" },
+      stack: { type: "string", default: "dev" },
+      config: { type: "string", multiple: true, default: [] },
+      "secret-config": { type: "string", multiple: true, default: [] },
+    },
+  });
+  const op = positionals[0] as Operation;
+  if (positionals.length !== 1 || !OPERATIONS.includes(op)) throw new Error(`the operation must be one of ${OPERATIONS.join(", ")}`);
+  if (!values.state) throw new Error("--state <file> is required");
+  if (!values.program && (op === "up" || op === "preview")) throw new Error(`--program <file.js> is required for ${op}`);
+  const pairs = (items: string[]) =>
+    items.map((item) => {
+      const at = item.indexOf("=");
+      if (at <= 0) throw new Error(`expected key=value, got "${item}"`);
+      return [item.slice(0, at), item.slice(at + 1)] as const;
+    });
+  return { op, ...values, state: values.state, config: pairs(values.config), secretConfig: pairs(values["secret-config"]) };
+}
+
+async function main(): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(process.argv.slice(2));
+  } catch (error) {
+    console.error(`usage error: ${(error as Error).message}`);
+    return 2;
+  }
+  const project = projectOf(args.program);
+  const { state, save } = openState(args.state);
+  const namespaced = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+  for (const [key, value] of args.config) state.config[namespaced(key)] = { value, secret: false };
+  for (const [key, value] of args.secretConfig) state.config[namespaced(key)] = { value, secret: true };
+
+  console.log(`${HEADINGS[args.op]} (${args.stack}) of project ${project.name}`);
+  const deployment = new Deployment(state, project, args.stack, args.op === "preview", (line) => console.log(line));
+  try {
+    if (args.op === "refresh") await deployment.refresh();
+    else if (args.op === "destroy") await deployment.destroy();
+    else {
+      const outputs = await deployment.runProgram(args.program!);
+      if (outputs && args.op === "up") state.outputs = outputs;
+      if (outputs) deployment.printOutputs(outputs);
+    }
+  } finally {
+    await deployment.close();
+    // Saved whatever happened: a resource created before an error must stay in the state.
+    if (args.op !== "preview") state.resources = deployment.result();
+    if (args.op === "destroy" && deployment.failures.length === 0) state.outputs = {};
+    save(state);
+  }
+
+  console.log(deployment.summary());
+  for (const failure of deployment.failures) console.error(`error: ${failure}`);
+  return deployment.failures.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`error: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  },
+);

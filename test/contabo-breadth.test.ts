@@ -223,3 +223,66 @@ describe("contabo.ObjectStorage", () => {
     expect([...emulator.store.objectStorages.values()].filter((s) => s.region === "SIN" && !s.cancelDate)).toHaveLength(1);
   });
 });
+
+describe("contabo.Role and contabo.User", () => {
+  test("a role with tag-limited permissions, updated with PUT; a user with it, updated with PATCH", async () => {
+    const tag = await checkAndCreate("Tag", { name: "team-a" });
+    const role = await checkAndCreate("Role", {
+      name: "instance-operators",
+      permissions: [{ apiName: "/v1/compute/instances", actions: ["UPDATE", "READ", "READ"], resources: [Number(tag.id)] }],
+    });
+    expect(role.outs).toEqual({
+      name: "instance-operators",
+      admin: false,
+      accessAllResources: false,
+      permissions: [{ apiName: "/v1/compute/instances", actions: ["READ", "UPDATE"], resources: [Number(tag.id)] }],
+      roleId: Number(role.id),
+      type: "custom",
+    });
+    expect(await ops("Role").diff(role.id, role.outs, role.inputs)).toMatchObject({ changes: false });
+    const widened = { ...role.inputs, accessAllResources: true, permissions: [] };
+    const updatedRole = await ops("Role").update(role.id, role.outs, widened);
+    expect(updatedRole.outs).toMatchObject({ accessAllResources: true, permissions: [] });
+
+    const user = await checkAndCreate("User", { email: "ops@example.com", firstName: "Ops", lastName: "Team", roles: [Number(role.id)] });
+    expect(user.outs).toMatchObject({ email: "ops@example.com", enabled: true, locale: "en", roles: [Number(role.id)], owner: false });
+    const disabled = await ops("User").update(user.id, user.outs, { ...user.inputs, enabled: false, email: "ops2@example.com" });
+    expect(disabled.outs).toMatchObject({ enabled: false, email: "ops2@example.com" });
+    expect((await ops("User").read(user.id, {})).props).toMatchObject({ userId: user.id, email: "ops2@example.com" });
+
+    // Outside Pulumi: the role is deleted; the user's roles drift.
+    await outsideCall("DELETE", `/v1/roles/${role.id}`);
+    expect(await ops("Role").read(role.id, updatedRole.outs)).toEqual({});
+    const drifted = await ops("User").read(user.id, disabled.outs);
+    expect(drifted.props).toMatchObject({ roles: [] });
+    expect(await ops("User").diff(user.id, drifted.props!, { ...user.inputs, enabled: false, email: "ops2@example.com" })).toMatchObject({
+      changes: true,
+    });
+
+    await ops("User").delete(user.id, disabled.outs);
+    expect(await ops("User").read(user.id, disabled.outs)).toEqual({});
+  });
+
+  test("the account owner can be adopted but never deleted", async () => {
+    const owner = [...emulator.store.users.values()].find((u) => u.owner)!;
+    const adopted = await ops("User").read(owner.userId, {});
+    expect(adopted.props).toMatchObject({ owner: true, email: emulator.credentials.username });
+    const calls = await apiCallsDuring(async () => {
+      const refused = await ops("User").delete(owner.userId, adopted.props!).catch((e: Error) => e);
+      expect((refused as Error).message).toMatch(/^contabo: delete user ".*" refused: it is the account owner/);
+    });
+    expect(calls).toBe(0);
+  });
+
+  test("a lost answer to a user create makes one user; bad e-mail and actions fail at check", async () => {
+    emulator.faults.next({ kind: "reset-after", match: { method: "POST", path: /^\/v1\/users$/ } });
+    await checkAndCreate("User", { email: "once@example.com", firstName: "Once", lastName: "Only" });
+    expect([...emulator.store.users.values()].filter((u) => u.email === "once@example.com")).toHaveLength(1);
+
+    expect((await ops("User").check({}, { email: "not-an-email", firstName: "A", lastName: "B" })).failures).toEqual([
+      { property: "email", reason: expect.any(String) },
+    ]);
+    const role = await ops("Role").check({}, { name: "r", permissions: [{ apiName: "/v1/tags", actions: ["DESTROY"] }] });
+    expect(role.failures).toEqual([{ property: "permissions.0.actions.0", reason: expect.stringMatching(/CREATE/) }]);
+  });
+});

@@ -8,3 +8,5 @@ export { Snapshot, type SnapshotArgs, type SnapshotOutputs } from "./snapshot";
 export { Instance, type InstanceArgs, type InstanceOutputs } from "./instance";
 export { CONTABO_SETTINGS } from "./client";
 export { getDataCenters, getImage, getInstance, type DataCenter, type ImageInfo, type InstanceInfo } from "./lookups";
+export { Role, type RoleArgs, type RoleOutputs } from "./role";
+export { User, type UserArgs, type UserOutputs } from "./user";

@@ -21,6 +21,7 @@ import { PRODUCTS, REGIONS, isStrongPassword } from "./catalog";
 import { type Image, imageRoutes, standardImages } from "./images";
 import { type ObjectStorage, objectStorageRoutes } from "./object-storages";
 import { type Snapshot, snapshotRoutes } from "./snapshots";
+import { type Role, type User, ownerUser, userRoutes } from "./users";
 
 export const TOKEN_PATH = "/auth/realms/contabo/protocol/openid-connect/token";
 const REQUEST_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-5][0-9A-Fa-f]{3}-[089abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
@@ -104,6 +105,8 @@ export interface ContaboEmulator extends EmulatorServer {
     snapshots: Map<string, Snapshot>;
     images: Map<string, Image>;
     objectStorages: Map<string, ObjectStorage>;
+    users: Map<string, User>;
+    roles: Map<number, Role>;
   };
   /** Forces an instance into a status, as Contabo's back office sometimes does. */
   setInstanceStatus(instanceId: number, status: InstanceStatus, errorMessage?: string): void;
@@ -153,7 +156,11 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     snapshots: new Map<string, Snapshot>(),
     images: standardImages(),
     objectStorages: new Map<string, ObjectStorage>(),
+    users: new Map<string, User>(),
+    roles: new Map<number, Role>(),
   };
+  const owner = ownerUser(credentials.username);
+  store.users.set(owner.userId, owner);
   const tokens = new Map<string, number>();
   let tokensIssued = 0;
   let nextId = 1000;
@@ -686,6 +693,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     ...snapshotRoutes(store),
     ...imageRoutes({ images: store.images, provisioningMs, tagsOf }),
     ...objectStorageRoutes({ objectStorages: store.objectStorages, provisioningMs, cancelDateFrom }),
+    ...userRoutes({ users: store.users, roles: store.roles, nextId: () => nextId++, tagName: (tagId) => store.tags.get(tagId)?.name }),
   );
 
   function issueToken(request: EmulatorRequest): EmulatorResponse {
@@ -749,10 +757,13 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
       store.snapshots.size +
       [...store.images.values()].filter((image) => !image.standardImage).length +
       [...store.objectStorages.values()].filter((storage) => !storage.cancelDate).length +
+      [...store.users.values()].filter((user) => !user.owner).length +
+      store.roles.size +
       [...store.instances.values()].filter((instance) => !instance.cancelDate).length,
     reset() {
       for (const map of Object.values(store)) map.clear();
       for (const [imageId, image] of standardImages()) store.images.set(imageId, image);
+      store.users.set(owner.userId, owner);
       tokens.clear();
       server.log.entries.length = 0;
       server.faults.clear();

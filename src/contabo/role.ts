@@ -1,0 +1,108 @@
+/**
+ * `contabo.Role`: what API users may do, per API (`apiName`, e.g. `/v1/compute/instances`) and
+ * optionally only on resources carrying given tags. Updated in place with a PUT of the whole role.
+ */
+import { z } from "zod";
+import type { RequestContext } from "../core/errors";
+import { type ResourceOutputs, defineResource } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { type ContaboClient, contabo } from "./client";
+import { idPath, numericId, readOrUndefined } from "./common";
+
+const ACTIONS = ["CREATE", "READ", "UPDATE", "DELETE"] as const;
+const sortedUnique = <T extends string | number>(values: T[]) =>
+  [...new Set(values)].sort((a, b) => (typeof a === "number" ? a - (b as number) : String(a).localeCompare(String(b))));
+
+const permission = z
+  .object({
+    apiName: z.string().min(1).max(255),
+    actions: z.array(z.enum(ACTIONS)).min(1).transform(sortedUnique),
+    /** Tag ids: the permission then holds only for resources carrying one of these tags. */
+    resources: z.array(numericId).transform(sortedUnique).default([]),
+  })
+  .strict();
+
+const inputs = z.object({
+  /** Defaults to the resource name. */
+  name: z.string().min(1).max(255),
+  admin: z.boolean().default(false),
+  accessAllResources: z.boolean().default(false),
+  permissions: z.array(permission).default([]),
+});
+
+const roleItem = z.object({
+  roleId: z.number().int(),
+  name: z.string(),
+  admin: z.boolean(),
+  accessAllResources: z.boolean(),
+  type: z.string(),
+  permissions: z
+    .array(
+      z.object({
+        apiName: z.string(),
+        actions: z.array(z.enum(ACTIONS)),
+        resources: z.array(z.object({ tagId: z.number().int() }).loose()).optional(),
+      }),
+    )
+    .optional(),
+});
+
+type Inputs = z.output<typeof inputs>;
+export type RoleArgs = z.input<typeof inputs>;
+export type RoleOutputs = Inputs & { roleId: number; type: string };
+
+const roles = "/v1/roles";
+
+function outputsOf(role: z.infer<typeof roleItem>): RoleOutputs {
+  return {
+    name: role.name,
+    admin: role.admin,
+    accessAllResources: role.accessAllResources,
+    // In the order check puts the inputs in, so an unchanged role shows no diff.
+    permissions: (role.permissions ?? []).map(({ apiName, actions, resources }) => ({
+      apiName,
+      actions: sortedUnique(actions),
+      resources: sortedUnique((resources ?? []).map((resource) => resource.tagId)),
+    })),
+    roleId: role.roleId,
+    type: role.type,
+  };
+}
+
+function getRole(client: ContaboClient, context: RequestContext, id: string | number) {
+  return client.one(context, "GET", idPath(roles, id), { item: roleItem });
+}
+
+const RoleResource = defineResource({
+  cloud: contabo,
+  kind: "Role",
+  inputs,
+  outputNames: ["name", "admin", "accessAllResources", "permissions", "roleId", "type"],
+  autoName: "name",
+  describe: (values, id) => `role ${values.name ? `"${values.name}"` : id}`,
+
+  async create(client, wanted, scope) {
+    const { roleId } = await sendOnce({
+      what: `create role "${wanted.name}"`,
+      send: () => client.one(scope.context("create role"), "POST", roles, { body: wanted, item: z.object({ roleId: z.number().int() }).loose() }),
+      find: async () => {
+        const found = await client.list(scope.context("look up role by name"), roles, { query: { name: wanted.name }, item: roleItem });
+        return found.find((role) => role.name === wanted.name);
+      },
+    });
+    return { id: String(roleId), outputs: outputsOf(await getRole(client, scope.context("read role"), roleId)) };
+  },
+
+  read: (client, id, _olds, scope) => readOrUndefined(async () => outputsOf(await getRole(client, scope.context("read role"), id))),
+
+  // The PUT answers with links only: read the role after it.
+  async update(client, id, wanted, _olds, _changed, scope) {
+    await client.call(scope.context("update role"), "PUT", idPath(roles, id), wanted);
+    return outputsOf(await getRole(client, scope.context("read role"), id));
+  },
+
+  delete: (client, id, _olds, scope) => client.call(scope.context("delete role"), "DELETE", idPath(roles, id)),
+});
+
+export interface Role extends ResourceOutputs<RoleOutputs> {}
+export class Role extends RoleResource {}

@@ -286,3 +286,35 @@ describe("contabo.Role and contabo.User", () => {
     expect(role.failures).toEqual([{ property: "permissions.0.actions.0", reason: expect.stringMatching(/CREATE/) }]);
   });
 });
+
+describe("contabo.VipAssignment", () => {
+  test("assign a bought VIP, adopt it by IP, move it (freed first), outside unassignment, delete", async () => {
+    const { id, outs, inputs } = await checkAndCreate("VipAssignment", { ip: "203.0.113.200", resourceId: instanceId });
+    expect(id).toBe("203.0.113.200");
+    expect(outs).toMatchObject({ ip: "203.0.113.200", resourceType: "instances", resourceId: instanceId, vipId: expect.any(String) });
+    expect((await ops("VipAssignment").read(id, {})).props).toEqual(outs);
+    expect(await ops("VipAssignment").diff(id, outs, { ...inputs, resourceId: instanceId + 1 })).toEqual({
+      changes: true,
+      replaces: ["resourceId"],
+      deleteBeforeReplace: true,
+    });
+
+    // A second assignment of a taken VIP is refused with Contabo's message.
+    const taken = await checkAndCreate("VipAssignment", { ip: "203.0.113.200", resourceId: instanceId }).catch((e: Error) => e);
+    expect((taken as Error).message).toMatch(/HTTP 409: VIP 203\.0\.113\.200 is already assigned/);
+
+    await outsideCall("DELETE", `/v1/vips/203.0.113.200/instances/${instanceId}`);
+    expect(await ops("VipAssignment").read(id, outs)).toEqual({});
+    // Deleting what is already unassigned succeeds.
+    await ops("VipAssignment").delete(id, outs);
+
+    const again = await checkAndCreate("VipAssignment", inputs);
+    await ops("VipAssignment").delete(again.id, again.outs);
+    expect(emulator.store.vips.get("203.0.113.200")?.assigned).toBeUndefined();
+  });
+
+  test("the IP is checked at preview", async () => {
+    const { failures } = await ops("VipAssignment").check({}, { ip: "203.0.113", resourceId: instanceId });
+    expect(failures).toEqual([{ property: "ip", reason: "must be an IPv4 address" }]);
+  });
+});

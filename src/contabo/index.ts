@@ -10,3 +10,4 @@ export { CONTABO_SETTINGS } from "./client";
 export { getDataCenters, getImage, getInstance, type DataCenter, type ImageInfo, type InstanceInfo } from "./lookups";
 export { Role, type RoleArgs, type RoleOutputs } from "./role";
 export { User, type UserArgs, type UserOutputs } from "./user";
+export { VipAssignment, type VipAssignmentArgs, type VipAssignmentOutputs } from "./vip-assignment";

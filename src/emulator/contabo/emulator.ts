@@ -22,6 +22,7 @@ import { type Image, imageRoutes, standardImages } from "./images";
 import { type ObjectStorage, objectStorageRoutes } from "./object-storages";
 import { type Snapshot, snapshotRoutes } from "./snapshots";
 import { type Role, type User, ownerUser, userRoutes } from "./users";
+import { type Vip, purchasedVips, vipRoutes } from "./vips";
 
 export const TOKEN_PATH = "/auth/realms/contabo/protocol/openid-connect/token";
 const REQUEST_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-5][0-9A-Fa-f]{3}-[089abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
@@ -107,6 +108,7 @@ export interface ContaboEmulator extends EmulatorServer {
     objectStorages: Map<string, ObjectStorage>;
     users: Map<string, User>;
     roles: Map<number, Role>;
+    vips: Map<string, Vip>;
   };
   /** Forces an instance into a status, as Contabo's back office sometimes does. */
   setInstanceStatus(instanceId: number, status: InstanceStatus, errorMessage?: string): void;
@@ -158,6 +160,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     objectStorages: new Map<string, ObjectStorage>(),
     users: new Map<string, User>(),
     roles: new Map<number, Role>(),
+    vips: purchasedVips(),
   };
   const owner = ownerUser(credentials.username);
   store.users.set(owner.userId, owner);
@@ -694,6 +697,13 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     ...imageRoutes({ images: store.images, provisioningMs, tagsOf }),
     ...objectStorageRoutes({ objectStorages: store.objectStorages, provisioningMs, cancelDateFrom }),
     ...userRoutes({ users: store.users, roles: store.roles, nextId: () => nextId++, tagName: (tagId) => store.tags.get(tagId)?.name }),
+    ...vipRoutes({
+      vips: store.vips,
+      instanceNames: (instanceId) => {
+        const instance = store.instances.get(instanceId);
+        return instance && { name: `vmi${instanceId}`, displayName: instance.displayName, region: instance.region };
+      },
+    }),
   );
 
   function issueToken(request: EmulatorRequest): EmulatorResponse {

@@ -1,0 +1,76 @@
+/**
+ * `contabo.VipAssignment`: a virtual IP of the account (bought in the customer panel: the API
+ * cannot order one) assigned to an instance or a bare-metal server. Every input replaces the
+ * assignment. Its id is the IP: a VIP is assigned to one server at a time.
+ */
+import { isIPv4 } from "node:net";
+import { z } from "zod";
+import type { RequestContext } from "../core/errors";
+import { type ResourceOutputs, defineResource } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { type ContaboClient, contabo } from "./client";
+import { numericId, readOrUndefined } from "./common";
+
+const inputs = z.object({
+  ip: z.string().refine(isIPv4, "must be an IPv4 address"),
+  resourceType: z.enum(["instances", "bare-metal"]).default("instances"),
+  /** The instance or bare-metal server id. */
+  resourceId: numericId,
+});
+
+const vipItem = z.object({
+  vipId: z.string(),
+  resourceId: z.string(),
+  resourceType: z.string().optional(),
+  region: z.string(),
+  dataCenter: z.string(),
+  type: z.string().optional(),
+});
+
+type Inputs = z.output<typeof inputs>;
+export type VipAssignmentArgs = z.input<typeof inputs>;
+export type VipAssignmentOutputs = Inputs & { vipId: string; region: string; dataCenter: string };
+
+const vipPath = (ip: string) => `/v1/vips/${encodeURIComponent(ip)}`;
+
+/** The assignment as it stands, or undefined when the VIP is not assigned to that server (any more). */
+async function readAssignment(client: ContaboClient, context: RequestContext, ip: string, wanted?: Partial<Inputs>) {
+  const vip = await client.one(context, "GET", vipPath(ip), { item: vipItem });
+  const resourceType = vip.resourceType === "bare-metal" ? "bare-metal" : "instances";
+  if (!vip.resourceId || (wanted?.resourceId !== undefined && vip.resourceId !== String(wanted.resourceId))) return undefined;
+  return { ip, resourceType, resourceId: Number(vip.resourceId), vipId: vip.vipId, region: vip.region, dataCenter: vip.dataCenter } as const;
+}
+
+const VipAssignmentResource = defineResource({
+  cloud: contabo,
+  kind: "VipAssignment",
+  inputs,
+  outputNames: ["ip", "resourceType", "resourceId", "vipId", "region", "dataCenter"],
+  replaceOnChange: ["ip", "resourceType", "resourceId"],
+  // A VIP is assigned to one server at a time: moving it frees it first.
+  deleteBeforeReplace: true,
+  describe: (values, id) => `VIP ${values.ip ?? id}`,
+
+  async create(client, wanted, scope) {
+    const path = `${vipPath(wanted.ip)}/${wanted.resourceType}/${wanted.resourceId}`;
+    const read = () => readAssignment(client, scope.context("read VIP"), wanted.ip, wanted);
+    const assigned = await sendOnce({
+      what: `assign VIP ${wanted.ip} to ${wanted.resourceType} ${wanted.resourceId}`,
+      send: async () => {
+        await client.call(scope.context("assign VIP"), "POST", path);
+        return read();
+      },
+      find: read,
+    });
+    if (!assigned) throw new Error(`contabo: assign VIP ${wanted.ip} failed: the VIP is not assigned after the API accepted it`);
+    return { id: wanted.ip, outputs: assigned };
+  },
+
+  read: (client, id, olds, scope) => readOrUndefined(() => readAssignment(client, scope.context("read VIP"), id, olds)),
+
+  delete: (client, id, olds, scope) =>
+    client.call(scope.context("unassign VIP"), "DELETE", `${vipPath(id)}/${olds.resourceType}/${olds.resourceId}`),
+});
+
+export interface VipAssignment extends ResourceOutputs<VipAssignmentOutputs> {}
+export class VipAssignment extends VipAssignmentResource {}

@@ -1,7 +1,6 @@
 /** The Contabo resources beyond the first four, through their lifecycles against the emulator. */
 import type { ContaboEmulator } from "../src/emulator";
-import { contaboClient } from "../src/contabo/client";
-import { checkAndCreate, ops, stopContaboEmulator, useContaboEmulator } from "./support/contabo";
+import { apiCallsDuring, checkAndCreate, ops, outsideCall, stopContaboEmulator, useContaboEmulator } from "./support/contabo";
 
 let emulator: ContaboEmulator;
 let instanceId: number;
@@ -10,15 +9,6 @@ beforeAll(async () => {
   instanceId = Number((await checkAndCreate("Instance", { displayName: "breadth-vm" })).id);
 });
 afterAll(() => stopContaboEmulator(emulator));
-
-const outsideCall = (method: "PATCH" | "DELETE" | "POST", path: string, body?: unknown) =>
-  contaboClient().call({ cloud: "contabo", operation: "outside change" }, method, path, body);
-
-async function apiCallsDuring(action: () => Promise<unknown>): Promise<number> {
-  const before = emulator.log.entries.length;
-  await action();
-  return emulator.log.entries.length - before;
-}
 
 describe("contabo.TagAssignment", () => {
   test("lifecycle: assign, read, replace on any change, adopt, outside removal, delete", async () => {
@@ -53,7 +43,7 @@ describe("contabo.TagAssignment", () => {
 
   test("bad input fails at check with no API call", async () => {
     let failures: unknown;
-    const calls = await apiCallsDuring(async () => {
+    const calls = await apiCallsDuring(emulator, async () => {
       failures = (await ops("TagAssignment").check({}, { tagId: -1, resourceType: "vm", resourceId: "" })).failures;
     });
     expect(failures).toEqual([
@@ -267,7 +257,7 @@ describe("contabo.Role and contabo.User", () => {
     const owner = [...emulator.store.users.values()].find((u) => u.owner)!;
     const adopted = await ops("User").read(owner.userId, {});
     expect(adopted.props).toMatchObject({ owner: true, email: emulator.credentials.username });
-    const calls = await apiCallsDuring(async () => {
+    const calls = await apiCallsDuring(emulator, async () => {
       const refused = await ops("User").delete(owner.userId, adopted.props!).catch((e: Error) => e);
       expect((refused as Error).message).toMatch(/^contabo: delete user ".*" refused: it is the account owner/);
     });

@@ -4,26 +4,13 @@
  * delete, adoption by id, delete; bad input rejected at check with no API call.
  */
 import type { ContaboEmulator } from "../src/emulator";
-import { contaboClient } from "../src/contabo/client";
-import { checkAndCreate, ops, stopContaboEmulator, useContaboEmulator } from "./support/contabo";
+import { apiCallsDuring, checkAndCreate, ops, outsideCall, stopContaboEmulator, useContaboEmulator } from "./support/contabo";
 
 let emulator: ContaboEmulator;
 beforeAll(async () => {
   emulator = await useContaboEmulator();
 });
 afterAll(() => stopContaboEmulator(emulator));
-
-const outside = { cloud: "contabo" as const, operation: "outside change" };
-
-/** Calls the API directly, as someone outside Pulumi would. */
-const outsideCall = (method: "PATCH" | "DELETE" | "POST", path: string, body?: unknown) =>
-  contaboClient().call(outside, method, path, body);
-
-async function apiCallsDuring(action: () => Promise<unknown>): Promise<number> {
-  const before = emulator.log.entries.length;
-  await action();
-  return emulator.log.entries.length - before;
-}
 
 describe("contabo.Tag", () => {
   test("lifecycle", async () => {
@@ -62,7 +49,7 @@ describe("contabo.Tag", () => {
 
   test("bad input fails at check, naming the field, with no API call", async () => {
     let failures: unknown;
-    const calls = await apiCallsDuring(async () => {
+    const calls = await apiCallsDuring(emulator, async () => {
       failures = (await ops("Tag").check({}, { name: "has space", color: "red" })).failures;
     });
     expect(failures).toEqual([

@@ -3,6 +3,7 @@ import "../../src/index";
 import { startContaboEmulator, type ContaboEmulator } from "../../src/emulator";
 import { operationsFor } from "../../src/core/registry";
 import type { ProviderOperations } from "../../src/core/kit";
+import { contaboClient } from "../../src/contabo/client";
 
 export const ENV_NAMES = [
   "CNTB_API",
@@ -42,4 +43,15 @@ export async function checkAndCreate(kind: string, news: Record<string, unknown>
   const checked = await ops(kind).check({}, news);
   if (checked.failures) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
   return { inputs: checked.inputs!, ...(await ops(kind).create(checked.inputs!)) };
+}
+
+/** Calls the API directly, as someone outside Pulumi would. */
+export const outsideCall = (method: "PATCH" | "DELETE" | "POST", path: string, body?: unknown) =>
+  contaboClient().call({ cloud: "contabo", operation: "outside change" }, method, path, body);
+
+/** How many requests the emulator received while the action ran. */
+export async function apiCallsDuring(emulator: ContaboEmulator, action: () => Promise<unknown>): Promise<number> {
+  const before = emulator.log.entries.length;
+  await action();
+  return emulator.log.entries.length - before;
 }

@@ -39,13 +39,6 @@ export function howToSet(spec: SettingSpec): string {
   return `\`${config}\` or the environment variable ${spec.envNames.join(" / ")}`;
 }
 
-export function missingSettingMessage(cloud: string, missing: SettingSpec[]): string {
-  return (
-    `${cloud}: missing credentials: ` +
-    missing.map((spec) => `${spec.configKey} (set it with ${howToSet(spec)})`).join("; ")
-  );
-}
-
 /** Validates an endpoint URL: https, or plain http only towards this machine (the emulators). */
 export function checkEndpointUrl(name: string, value: string): string | undefined {
   let url: URL;

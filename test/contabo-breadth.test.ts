@@ -308,3 +308,20 @@ describe("contabo.VipAssignment", () => {
     expect(failures).toEqual([{ property: "ip", reason: "must be an IPv4 address" }]);
   });
 });
+
+describe("contabo.Instance add-ons", () => {
+  test("ordered with the instance, added in place with an upgrade, never removed", async () => {
+    const { id, outs, inputs } = await checkAndCreate("Instance", { displayName: "with-backup", addOns: { backup: true } });
+    expect(outs.addOns).toEqual({ privateNetworking: false, backup: true });
+    expect(emulator.store.instances.get(Number(id))?.addOns).toEqual(new Set(["backup"]));
+
+    const both = { ...inputs, addOns: { privateNetworking: true, backup: true } };
+    expect(await ops("Instance").diff(id, outs, both)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const upgraded = await ops("Instance").update(id, outs, both);
+    expect(upgraded.outs.addOns).toEqual({ privateNetworking: true, backup: true });
+    expect(emulator.store.instances.get(Number(id))?.addOns).toEqual(new Set(["backup", "privateNetworking"]));
+
+    const removal = await ops("Instance").check(upgraded.outs, { ...inputs, addOns: { privateNetworking: true, backup: false } });
+    expect(removal.failures).toEqual([{ property: "addOns.backup", reason: expect.stringMatching(/cannot remove an add-on/) }]);
+  });
+});

@@ -133,7 +133,8 @@ describe("contabo.PrivateNetwork and contabo.Instance", () => {
   });
 
   test("private network: attach and detach instances, region replaces", async () => {
-    const vm = await checkAndCreate("Instance", { displayName: "pn-member" });
+    const outsider = await checkAndCreate("Instance", { displayName: "no-add-on" });
+    const vm = await checkAndCreate("Instance", { displayName: "pn-member", addOns: { privateNetworking: true } });
     const { id, outs, inputs } = await checkAndCreate("PrivateNetwork", { name: "backend", instanceIds: [Number(vm.id)] });
     expect(outs).toMatchObject({ name: "backend", description: "", region: "EU", instanceIds: [Number(vm.id)] });
     expect(typeof outs.cidr).toBe("string");
@@ -147,6 +148,10 @@ describe("contabo.PrivateNetwork and contabo.Instance", () => {
     const drifted = await ops("PrivateNetwork").read(id, detached.outs);
     expect(drifted.props).toMatchObject({ instanceIds: [Number(vm.id)] });
     expect(await ops("PrivateNetwork").diff(id, drifted.props!, { ...inputs, instanceIds: [] })).toMatchObject({ changes: true });
+
+    // Contabo asks for the private-networking add-on, with 402.
+    const refused = await checkAndCreate("PrivateNetwork", { name: "no-add-on", instanceIds: [Number(outsider.id)] }).catch((e: Error) => e);
+    expect((refused as Error).message).toMatch(/HTTP 402: Instance \d+ needs the Private Networking add-on/);
 
     await ops("PrivateNetwork").delete(id, detached.outs);
     expect(await ops("PrivateNetwork").read(id, detached.outs)).toEqual({});

@@ -29,6 +29,8 @@ const vps = new contabo.Instance("web-1", {
   sshKeys: [sshKey.secretId],
   rootPassword: rootPassword.secretId,
   userData: "#cloud-config\npackage_update: true\n",
+  // A private network needs this add-on on each of its instances.
+  addOns: { privateNetworking: true },
 });
 
 // The tag marks the VPS; Contabo refuses to delete a tag still assigned, so the assignment goes first.

@@ -33,6 +33,15 @@ const inputs = z.object({
   /** cloud-init user data; stored as a secret since it often carries keys. */
   userData: z.string().max(65_536).optional(),
   defaultUser: z.enum(["root", "admin", "administrator"]).default("admin"),
+  /**
+   * Paid add-ons, ordered with the instance or added later (an upgrade, in place). Contabo's API
+   * cannot remove one, so turning one off fails at preview. A private network needs
+   * `privateNetworking`.
+   */
+  addOns: z
+    .object({ privateNetworking: z.boolean().default(false), backup: z.boolean().default(false) })
+    .strict()
+    .default({ privateNetworking: false, backup: false }),
   /** `running` or `stopped`, changed in place; left out, the power state is not managed. */
   powerState: z.enum(POWER_STATES).optional(),
   /** How long to wait for the instance to be running after an order or a reinstall. */
@@ -101,6 +110,8 @@ function outputsOf(item: InstanceItem, known: Partial<InstanceOutputs>): Instanc
     userData: known.userData,
     defaultUser: (item.defaultUser ?? known.defaultUser ?? "admin") as Inputs["defaultUser"],
     powerState: POWER_STATES.find((state) => state === item.status) ?? known.powerState,
+    // The API lists add-ons by product ids only: the outputs keep what was ordered.
+    addOns: known.addOns ?? { privateNetworking: false, backup: false },
     timeoutMinutes: known.timeoutMinutes ?? 30,
     instanceId: item.instanceId,
     name: item.name,
@@ -147,6 +158,14 @@ function waitForStatus(
   });
 }
 
+type AddOns = Inputs["addOns"];
+
+/** The add-ons to order, each as the empty object the API asks for; undefined when there are none. */
+function addOnsRequest(wanted: AddOns, had: AddOns): Record<string, object> | undefined {
+  const added = (Object.keys(wanted) as (keyof AddOns)[]).filter((name) => wanted[name] && !had[name]);
+  return added.length > 0 ? Object.fromEntries(added.map((name) => [name, {}])) : undefined;
+}
+
 /** Starts or stops the instance and waits until it is in that state. */
 async function setPowerState(
   client: ContaboClient,
@@ -177,26 +196,34 @@ const InstanceResource = defineResource({
   inputs,
   outputNames: [
     "displayName", "productId", "region", "period", "imageId", "sshKeys", "rootPassword", "userData", "defaultUser",
-    "powerState", "timeoutMinutes", "instanceId", "name", "status", "ipv4", "ipv6", "productName", "productType", "regionName",
+    "addOns", "powerState", "timeoutMinutes", "instanceId", "name", "status", "ipv4", "ipv6", "productName", "productType", "regionName",
     "dataCenter", "osType", "cpuCores", "ramMb", "diskMb", "createdDate", "cancelDate",
   ],
   autoName: "displayName",
   replaceOnChange: ["productId", "region", "period"],
   secretInputs: ["userData"],
   describe: (values, id) => `instance ${values.displayName ? `"${values.displayName}"` : id}`,
+  validate(news, olds) {
+    const removed = (Object.keys(news.addOns) as (keyof AddOns)[]).filter((name) => olds.addOns?.[name] && !news.addOns[name]);
+    return removed.map((name) => ({
+      property: `addOns.${name}`,
+      reason: "Contabo's API cannot remove an add-on: cancel it in the customer panel (the program may keep it set)",
+    }));
+  },
+
   changeWarning: (changed) => {
     const reinstall = changed.filter((key) => (REINSTALL_FIELDS as readonly string[]).includes(key));
     return reinstall.length > 0 ? `changing ${reinstall.join(", ")} reinstalls the instance: its disk is wiped` : undefined;
   },
 
   async create(client, wanted, scope) {
-    const { timeoutMinutes, powerState, ...order } = wanted;
+    const { timeoutMinutes, powerState, addOns, ...order } = wanted;
     const started = Date.now();
     const ordered = await sendOnce({
       what: `order instance "${wanted.displayName}"`,
       send: async () => {
         const [created] = await client.request(scope.context("order instance"), "POST", instances, {
-          body: order,
+          body: { ...order, addOns: addOnsRequest(addOns, { privateNetworking: false, backup: false }) },
           item: z.object({ instanceId: z.number().int() }).loose(),
         });
         return created;
@@ -218,6 +245,9 @@ const InstanceResource = defineResource({
   async update(client, id, wanted, olds, changed, scope) {
     if (changed.includes("displayName")) {
       await client.call(scope.context("rename instance"), "PATCH", idPath(instances, id), { displayName: wanted.displayName });
+    }
+    if (changed.includes("addOns")) {
+      await client.call(scope.context("upgrade instance"), "POST", `${idPath(instances, id)}/upgrade`, addOnsRequest(wanted.addOns, olds.addOns));
     }
     const reinstall = changed.some((key) => (REINSTALL_FIELDS as readonly string[]).includes(key));
     if (reinstall) {

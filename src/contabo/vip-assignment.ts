@@ -57,7 +57,8 @@ const VipAssignmentResource = defineResource({
     const assigned = await sendOnce({
       what: `assign VIP ${wanted.ip} to ${wanted.resourceType} ${wanted.resourceId}`,
       send: async () => {
-        await client.call(scope.context("assign VIP"), "POST", path);
+        // The live API refuses an assignment without a body, although the spec documents none.
+        await client.call(scope.context("assign VIP"), "POST", path, {});
         return read();
       },
       find: read,

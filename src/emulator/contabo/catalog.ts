@@ -16,6 +16,13 @@ export const PRODUCTS: Record<string, Product> = {
   V97: { productName: "Cloud VPS 30 NVMe", productType: "nvme", cpuCores: 8, ramMb: 24576, diskMb: 204800 },
 };
 
+/**
+ * The add-ons an instance can be ordered or upgraded with, and the ids the instance's `addOns`
+ * list shows for them (the emulator's own ids: Contabo's product list holds the real ones).
+ */
+export const ADD_ONS = { privateNetworking: 1477, backup: 1465, additionalIps: 1464, customImage: 1466 } as const;
+export type AddOn = keyof typeof ADD_ONS;
+
 export interface Region {
   regionName: string;
   dataCenter: string;

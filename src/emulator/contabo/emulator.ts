@@ -17,7 +17,7 @@ import {
   startServer,
 } from "../server";
 import { TENANT, error, isAnswer, notFound, now, ok, page, parseBody, self } from "./answers";
-import { PRODUCTS, REGIONS, isStrongPassword } from "./catalog";
+import { ADD_ONS, type AddOn, PRODUCTS, REGIONS, isStrongPassword } from "./catalog";
 import { type Image, imageRoutes, standardImages } from "./images";
 import { type ObjectStorage, objectStorageRoutes } from "./object-storages";
 import { type Snapshot, snapshotRoutes } from "./snapshots";
@@ -92,6 +92,7 @@ export interface Instance {
   /** A start or stop in progress: the status it leads to, from when, and the status before. */
   power?: { status: "running" | "stopped"; at: number; before: InstanceStatus };
   errorMessage?: string;
+  addOns: Set<AddOn>;
 }
 
 export interface ContaboEmulator extends EmulatorServer {
@@ -124,6 +125,8 @@ const secretBody = z.object({ name: z.string().min(1).max(255), value: z.string(
 const networkName = z.string().min(1).max(255);
 const region = z.enum(Object.keys(REGIONS) as [string, ...string[]]);
 const id = z.number().int().positive();
+/** The add-ons an order or an upgrade asks for, each as an empty object (as the spec says). */
+const addOnsBody = z.object(Object.fromEntries(Object.keys(ADD_ONS).map((name) => [name, z.object({}).optional()]))).strict();
 const instanceSetup = {
   imageId: z.string().min(1),
   sshKeys: z.array(id).optional(),
@@ -207,7 +210,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
       vHostId: 1,
       vHostNumber: 101,
       vHostName: "m101",
-      addOns: [],
+      addOns: [...instance.addOns].map((addOn) => ({ id: ADD_ONS[addOn], quantity: 1 })),
       ...(instance.errorMessage ? { errorMessage: instance.errorMessage } : {}),
       productType: product.productType,
       productName: product.productName,
@@ -518,6 +521,9 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
         if (network.instanceIds.has(instance.instanceId)) {
           return error(409, `Instance ${instanceId} is already assigned to private network ${networkId}`);
         }
+        if (!instance.addOns.has("privateNetworking")) {
+          return error(402, `Instance ${instanceId} needs the Private Networking add-on to join a private network`);
+        }
         if (instance.region !== network.region) {
           return error(400, `Instance ${instanceId} is in region ${instance.region}, the private network in ${network.region}`);
         }
@@ -572,7 +578,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
             license: z.string().optional(),
             period: z.union([z.literal(1), z.literal(3), z.literal(6), z.literal(12)]),
             displayName: z.string().max(255).default(""),
-            addOns: z.record(z.string(), z.unknown()).optional(),
+            addOns: addOnsBody.optional(),
           }),
         );
         if (isAnswer(body)) return body;
@@ -592,6 +598,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
           cancelDate: "",
           ipv4: `203.0.113.${(instanceId % 250) + 2}`,
           installStartedAt: Date.now(),
+          addOns: new Set(Object.keys(body.addOns ?? {}) as AddOn[]),
         };
         store.instances.set(instanceId, instance);
         const view = instanceView(instance);
@@ -604,7 +611,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
               imageId: view.imageId,
               productId: view.productId,
               region: view.region,
-              addOns: [],
+              addOns: view.addOns,
               osType: view.osType,
               status: view.status,
               sshKeys: view.sshKeys,
@@ -655,6 +662,18 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
           power: undefined,
           errorMessage: undefined,
         });
+        return ok(200, { data: [{ ...TENANT, instanceId: instance.instanceId, createdDate: instance.createdDate }], ...self(`/v1/compute/instances/${instanceId}`) });
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/v1\/compute\/instances\/(\d+)\/upgrade$/,
+      handle: (request, instanceId) => {
+        const instance = store.instances.get(Number(instanceId));
+        if (!instance) return notFound("Instance", instanceId);
+        const body = parseBody(request, addOnsBody);
+        if (isAnswer(body)) return body;
+        for (const addOn of Object.keys(body) as AddOn[]) instance.addOns.add(addOn);
         return ok(200, { data: [{ ...TENANT, instanceId: instance.instanceId, createdDate: instance.createdDate }], ...self(`/v1/compute/instances/${instanceId}`) });
       },
     },

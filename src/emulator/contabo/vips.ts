@@ -63,7 +63,9 @@ export function vipRoutes(world: {
     {
       method: "POST",
       pattern: assignment,
-      handle: (_request, ip, resourceType, resourceId) => {
+      handle: (request, ip, resourceType, resourceId) => {
+        // Seen on the live API (the spec documents no body): an assignment needs a body, even `{}`.
+        if (!request.body) return error(400, "Body cannot be empty");
         const vip = world.vips.get(ip);
         if (!vip) return notFound("Vip", ip);
         const instance = world.instanceNames(Number(resourceId));

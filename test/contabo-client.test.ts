@@ -124,3 +124,23 @@ function settingsFor(target: ContaboEmulator) {
     clientSecret: env.CNTB_OAUTH2_CLIENT_SECRET, user: env.CNTB_OAUTH2_USER, password: env.CNTB_OAUTH2_PASS,
   };
 }
+
+test("a resource not yet visible after its create (eventual consistency) is waited for, a deleted one is not", async () => {
+  const lagging = await useContaboEmulator({ visibilityDelayMs: 600 });
+  try {
+    const { ops } = await import("./support/contabo");
+    const created = await ops("Tag").create({ name: "lagging", color: "#0A78C3" });
+    expect(created.outs).toMatchObject({ name: "lagging" });
+    const reads = lagging.log.entries.filter((entry) => entry.method === "GET" && entry.path === `/v1/tags/${created.id}`);
+    expect(reads.map((entry) => entry.status)).toEqual([...reads.slice(0, -1).map(() => 404), 200]);
+    expect(reads.length).toBeGreaterThan(1);
+
+    await ops("Tag").delete(created.id, created.outs);
+    const started = Date.now();
+    expect(await ops("Tag").read(created.id, created.outs)).toEqual({});
+    expect(Date.now() - started).toBeLessThan(500);
+  } finally {
+    await lagging.stop();
+    Object.assign(process.env, contaboEnv(emulator));
+  }
+});

@@ -68,6 +68,8 @@ const pagination = z.object({
 /** Renew the token this long before the API says it expires. */
 const TOKEN_RENEW_MARGIN_MS = 30_000;
 const PAGE_SIZE = 100;
+/** How long after a write a 404 on reading it back is taken for eventual consistency. */
+const READ_AFTER_WRITE_WINDOW_MS = 60_000;
 
 export interface RequestOptions<T> {
   query?: Record<string, string | number | undefined>;
@@ -81,6 +83,7 @@ export interface RequestOptions<T> {
 export class ContaboClient {
   private token?: { value: string; renewAt: number };
   private pendingToken?: Promise<string>;
+  private readonly recentWrites = new Map<string, number>();
   /** Token requests made by this client: one per process is the goal. */
   tokenRequests = 0;
 
@@ -153,7 +156,31 @@ export class ContaboClient {
       if (res.status >= 400) throw apiError(context, res, headers["x-request-id"]);
       return parseJsonBody(res.text);
     };
-    return withRetries(attempt, { idempotent });
+    const answer = await withRetries(attempt, { idempotent, retryNotFound: method === "GET" && this.writtenRecently(path) });
+    this.noteWrite(method, path, answer);
+    return answer;
+  }
+
+  /**
+   * Contabo is eventually consistent: a resource just created (or changed) may answer 404 for a
+   * moment. The client remembers what it wrote in the last minute (the request path, and the
+   * `_links.self` of the answer), and a read of it retries a 404 instead of taking it as gone.
+   */
+  private noteWrite(method: HttpMethod, path: string, answer: unknown): void {
+    if (method === "GET") return;
+    if (method === "DELETE") {
+      this.recentWrites.delete(path);
+      return;
+    }
+    const self = z.object({ _links: z.object({ self: z.string() }).loose() }).safeParse(answer);
+    for (const written of [path, self.success ? self.data._links.self : undefined]) {
+      if (written) this.recentWrites.set(written, Date.now());
+    }
+  }
+
+  private writtenRecently(path: string): boolean {
+    const at = this.recentWrites.get(path);
+    return at !== undefined && Date.now() - at < READ_AFTER_WRITE_WINDOW_MS;
   }
 
   private async accessToken(context: RequestContext): Promise<string> {

@@ -27,9 +27,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 const RETRYABLE_STATUSES_IF_IDEMPOTENT = new Set([500, 502, 503, 504]);
 
-export function shouldRetry(error: unknown, idempotent: boolean): boolean {
+export function shouldRetry(error: unknown, idempotent: boolean, retryNotFound = false): boolean {
   if (error instanceof CloudApiError) {
-    return error.status === 429 || (idempotent && RETRYABLE_STATUSES_IF_IDEMPOTENT.has(error.status));
+    return (
+      error.status === 429 ||
+      (idempotent && RETRYABLE_STATUSES_IF_IDEMPOTENT.has(error.status)) ||
+      (retryNotFound && error.isNotFound)
+    );
   }
   if (error instanceof ConnectionError) return idempotent || !error.reachedService;
   return false;
@@ -44,7 +48,12 @@ export function serverRequestedDelayMs(error: unknown): number {
 
 export async function withRetries<T>(
   attempt: () => Promise<T>,
-  options: { idempotent: boolean; policy?: Partial<RetryPolicy> },
+  options: {
+    idempotent: boolean;
+    /** A read of something just written: on an eventually consistent API, 404 may mean "not yet". */
+    retryNotFound?: boolean;
+    policy?: Partial<RetryPolicy>;
+  },
 ): Promise<T> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   return pRetry(
@@ -52,7 +61,7 @@ export async function withRetries<T>(
       try {
         return await attempt();
       } catch (error) {
-        if (!shouldRetry(error, options.idempotent)) throw new pRetry.AbortError(error as Error);
+        if (!shouldRetry(error, options.idempotent, options.retryNotFound)) throw new pRetry.AbortError(error as Error);
         throw error;
       }
     },

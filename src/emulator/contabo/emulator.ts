@@ -35,6 +35,11 @@ export interface ContaboEmulatorOptions {
   provisioningMs?: number;
   credentials?: Partial<ContaboCredentials>;
   tokenTtlSeconds?: number;
+  /**
+   * Eventual consistency, as on the live API: for this long after a create, reading the new
+   * resource answers 404.
+   */
+  visibilityDelayMs?: number;
 }
 
 export interface ContaboCredentials {
@@ -168,6 +173,8 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
   const owner = ownerUser(credentials.username);
   store.users.set(owner.userId, owner);
   const tokens = new Map<string, number>();
+  const visibilityDelayMs = options.visibilityDelayMs ?? 0;
+  const invisibleUntil = new Map<string, number>();
   let tokensIssued = 0;
   let nextId = 1000;
 
@@ -759,8 +766,16 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     if (!REQUEST_ID.test(String(request.headers["x-request-id"] ?? ""))) {
       return error(400, ["x-request-id must be a UUID v4"]);
     }
+    if (request.method === "GET" && (invisibleUntil.get(request.path) ?? 0) > Date.now()) {
+      return error(404, `Entry not found: ${request.path}`);
+    }
     const { route, params, pathKnown } = findRoute(routes, request);
-    if (route) return route.handle(request, ...params);
+    if (route) {
+      const answer = route.handle(request, ...params);
+      const created = answer.status === 201 && (answer.body as { _links?: { self?: string } })._links?.self;
+      if (created && visibilityDelayMs > 0) invisibleUntil.set(created, Date.now() + visibilityDelayMs);
+      return answer;
+    }
     return pathKnown ? error(405, "Method Not Allowed") : error(404, `Cannot ${request.method} ${request.path}`);
   }
 

@@ -325,3 +325,12 @@ describe("contabo.Instance add-ons", () => {
     expect(removal.failures).toEqual([{ property: "addOns.backup", reason: expect.stringMatching(/cannot remove an add-on/) }]);
   });
 });
+
+test("an instance cancelled outside Pulumi is destroyed without a second cancel", async () => {
+  const { id, outs } = await checkAndCreate("Instance", { displayName: "cancelled-by-hand" });
+  await outsideCall("POST", `/v1/compute/instances/${id}/cancel`, {});
+  const refreshed = await ops("Instance").read(id, outs);
+  expect(refreshed.props?.cancelDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  const calls = await apiCallsDuring(emulator, () => ops("Instance").delete(id, refreshed.props!));
+  expect(calls).toBe(0);
+});

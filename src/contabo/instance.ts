@@ -267,12 +267,16 @@ const InstanceResource = defineResource({
     return outputsOf(await getInstance(client, scope.context("read instance"), id), { ...olds, ...wanted });
   },
 
-  async delete(client, id, _olds, scope) {
+  async delete(client, id, olds, scope) {
+    // Cancelled already (outside Pulumi, as a refresh shows): the contract ends anyway.
+    if (olds.cancelDate) return;
     const context = scope.context("cancel instance");
     const cancelled = await sendOnce({
       what: `cancel instance ${id}`,
       send: async () => {
         const [answer] = await client.request(context, "POST", `${idPath(instances, id)}/cancel`, {
+          // No cancelDate: the contract ends with its current period.
+          body: {},
           item: z.object({ cancelDate: z.string() }).loose(),
         });
         return answer.cancelDate;

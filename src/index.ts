@@ -1,2 +1,3 @@
-/** pulumi-eurocloud: Pulumi dynamic providers for Contabo (and, soon, IONOS Cloud and OVHcloud). */
+/** pulumi-eurocloud: Pulumi dynamic providers for Contabo and IONOS Cloud (and, soon, OVHcloud). */
 export * as contabo from "./contabo";
+export * as ionos from "./ionos";

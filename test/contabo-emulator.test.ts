@@ -112,5 +112,11 @@ test("npm run emulator prints its URLs and credentials as one JSON line", async 
       user: expect.any(String),
       password: expect.any(String),
     },
+    ionos: {
+      apiUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/cloudapi\/v6$/),
+      username: expect.any(String),
+      password: expect.any(String),
+      token: expect.any(String),
+    },
   });
 });

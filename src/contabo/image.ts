@@ -4,12 +4,12 @@
  * fails with Contabo's own message when it cannot be downloaded.
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, readOrUndefined } from "./common";
+import { idPath } from "./common";
 
 const inputs = z.object({
   /** Defaults to the resource name. */

@@ -6,13 +6,13 @@
  * power state, when given, is kept with the start and stop actions.
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { progress } from "../core/redact";
 import { sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, numericId, readOrUndefined } from "./common";
+import { idPath, numericId } from "./common";
 
 const REGIONS = ["EU", "US-central", "US-east", "US-west", "SIN", "UK", "AUS", "JPN", "IND"] as const;
 const POWER_STATES = ["running", "stopped"] as const;

@@ -3,13 +3,13 @@
  * (a shrink fails at preview); destroying cancels the contract, which ends at the cancel date.
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { progress } from "../core/redact";
 import { sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, readOrUndefined } from "./common";
+import { idPath } from "./common";
 
 const inputs = z.object({
   /** Defaults to the resource name. */

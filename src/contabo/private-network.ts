@@ -4,11 +4,11 @@
  * instance is restarted (Contabo's rule).
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, numericId, readOrUndefined } from "./common";
+import { idPath, numericId } from "./common";
 
 const sortedIds = z.array(numericId).transform((ids) => [...new Set(ids)].sort((a, b) => a - b));
 

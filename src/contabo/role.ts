@@ -3,11 +3,11 @@
  * optionally only on resources carrying given tags. Updated in place with a PUT of the whole role.
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, numericId, readOrUndefined } from "./common";
+import { idPath, numericId } from "./common";
 
 const ACTIONS = ["CREATE", "READ", "UPDATE", "DELETE"] as const;
 const sortedUnique = <T extends string | number>(values: T[]) =>

@@ -3,11 +3,11 @@
  * (`rootPassword`, `sshKeys`). The value is a Pulumi secret in inputs and outputs.
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, readOrUndefined } from "./common";
+import { idPath } from "./common";
 
 const PASSWORD_SPECIALS = "!@#$^&*?_~";
 

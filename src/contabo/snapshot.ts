@@ -5,11 +5,11 @@
  * (for example with the Contabo CLI: `cntb rollback snapshot <instanceId> <snapshotId>`).
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
-import { numericId, readOrUndefined } from "./common";
+import { numericId } from "./common";
 
 const inputs = z.object({
   /** Changing the instance replaces the snapshot. */

@@ -5,10 +5,11 @@
  * belong to those resources (as outputs here they would drift whenever one is renamed).
  */
 import { z } from "zod";
+import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { contabo } from "./client";
-import { numericId, readOrUndefined } from "./common";
+import { numericId } from "./common";
 
 const RESOURCE_TYPES = ["instance", "image", "object-storage"] as const;
 

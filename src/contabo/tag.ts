@@ -1,10 +1,10 @@
 /** `contabo.Tag`: a label with a color, to group instances, images and object storages. */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
-import { colorRule, idPath, readOrUndefined } from "./common";
+import { colorRule, idPath } from "./common";
 
 const inputs = z.object({
   /** Letters, numbers, colons, dashes and underscores; defaults to the resource name. */

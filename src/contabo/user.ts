@@ -4,11 +4,11 @@
  * with `get` to read it, and a delete of it is refused before any API call.
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, numericId, readOrUndefined } from "./common";
+import { idPath, numericId } from "./common";
 
 const inputs = z.object({
   email: z.email().max(255),

@@ -5,11 +5,11 @@
  */
 import { isIPv4 } from "node:net";
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
-import { numericId, readOrUndefined } from "./common";
+import { numericId } from "./common";
 
 const inputs = z.object({
   ip: z.string().refine(isIPv4, "must be an IPv4 address"),

@@ -107,3 +107,13 @@ export function errorText(error: unknown): string {
   }
   return String(error);
 }
+
+/** Runs a read; a 404 means the resource is gone (refresh then drops it from the state). */
+export async function readOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof CloudApiError && error.isNotFound) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * The IONOS Cloud API v6 client: a token (given, or minted once per provider process from a
+ * username and password), `X-Contract-Number` for multi-contract users, answers parsed with zod,
+ * collections followed by offset, and the async model: every write answers 202 with the absolute
+ * `Location` of its request status, and is finished only when that request is DONE.
+ */
+import { z } from "zod";
+import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
+import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
+import type { CheckFailure, CloudBinding } from "../core/kit";
+import { registerSecret } from "../core/redact";
+import { withRetries } from "../core/retry";
+import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
+import { waitFor } from "../core/wait";
+
+export const IONOS_SETTINGS = {
+  token: { configKey: "ionos:token", envNames: ["IONOS_TOKEN"], secret: true },
+  username: { configKey: "ionos:username", envNames: ["IONOS_USERNAME"], secret: true },
+  password: { configKey: "ionos:password", envNames: ["IONOS_PASSWORD"], secret: true },
+  apiUrl: { configKey: "ionos:apiUrl", envNames: ["IONOS_API_URL"], default: "https://api.ionos.com/cloudapi/v6" },
+  contractNumber: { configKey: "ionos:contractNumber", envNames: ["IONOS_CONTRACT_NUMBER"] },
+} satisfies Record<string, SettingSpec>;
+
+export interface IonosSettings {
+  /** The Cloud API base, always ending in /cloudapi/v6. */
+  apiUrl: string;
+  token?: string;
+  username?: string;
+  password?: string;
+  contractNumber?: string;
+}
+
+const API_PATH = "/cloudapi/v6";
+
+/** As the official SDKs do: a URL without the API path (e.g. `https://api.ionos.com`) gets it appended. */
+function cloudApiBase(url: string): string {
+  const trimmed = url.replace(/\/+$/, "");
+  return trimmed.endsWith(API_PATH) ? trimmed : trimmed + API_PATH;
+}
+
+function readSettings(): { settings: IonosSettings; problems: CheckFailure[] } {
+  const specs = IONOS_SETTINGS;
+  const [token, username, password, apiUrl, contractNumber] = [
+    specs.token, specs.username, specs.password, specs.apiUrl, specs.contractNumber,
+  ].map(readSetting);
+  const problems: CheckFailure[] = [];
+  if (!token && !(username && password)) {
+    const missing = username ? specs.password : password ? specs.username : undefined;
+    problems.push({
+      property: missing?.configKey ?? specs.token.configKey,
+      reason: missing
+        ? `missing IONOS credential: set it with ${howToSet(missing)}`
+        : `missing IONOS credentials: set a token with ${howToSet(specs.token)}, or a username and password with ` +
+          `${howToSet(specs.username)} and ${howToSet(specs.password)}`,
+    });
+  }
+  const urlProblem = checkEndpointUrl(specs.apiUrl.configKey, apiUrl!);
+  if (urlProblem) problems.push({ property: specs.apiUrl.configKey, reason: urlProblem });
+  if (contractNumber !== undefined && !/^\d+$/.test(contractNumber)) {
+    problems.push({ property: specs.contractNumber.configKey, reason: `must be a contract number (digits), got "${contractNumber}"` });
+  }
+  return { settings: { apiUrl: cloudApiBase(apiUrl!), token, username, password, contractNumber }, problems };
+}
+
+const tokenAnswer = z.object({ token: z.string().min(1) });
+const errorBody = z.object({
+  httpStatus: z.number().int().optional(),
+  messages: z.array(z.object({ errorCode: z.string().optional(), message: z.string() }).loose()).min(1),
+});
+const collection = <T>(item: z.ZodType<T>) =>
+  z.object({ items: z.array(item), _links: z.object({ next: z.string().optional() }).loose().optional() });
+const requestStatus = z.object({
+  id: z.string(),
+  metadata: z.object({
+    status: z.enum(["QUEUED", "RUNNING", "DONE", "FAILED"]),
+    message: z.string().optional(),
+  }).loose(),
+});
+type RequestStatus = z.infer<typeof requestStatus>;
+
+const PAGE_LIMIT = 1000;
+
+/** A write the API accepted: its parsed answer and the request to wait for. */
+export interface Accepted<T> {
+  body: T;
+  request: { id: string; url: string };
+}
+
+/** How long to wait for a request, and how the user raises that limit (named in the timeout error). */
+export interface WaitLimit {
+  timeoutMs: number;
+  howToRaise: string;
+}
+
+/** The adaptive polling of request status: 100 ms at first, a tenth of the time waited, at most 1 s. */
+export const REQUEST_POLLING = { minIntervalMs: 100, maxIntervalMs: 1_000, intervalFraction: 0.1 };
+
+export class IonosClient {
+  private minted?: Promise<string>;
+  /** Token requests made by this client: one per process is the goal. */
+  tokenRequests = 0;
+
+  constructor(readonly settings: IonosSettings) {}
+
+  /** One resource, parsed: `depth=0` brings its properties and metadata, all a read needs, in one call. */
+  async get<T>(context: RequestContext, path: string, item: z.ZodType<T>): Promise<T> {
+    const res = await this.send(context, "GET", path, { depth: 0 });
+    return parse(context, res, item);
+  }
+
+  /** Every item of a collection, with its properties (`depth=1`, so no call per item), following offset and limit to the end. */
+  async list<T>(context: RequestContext, path: string, item: z.ZodType<T>, depth = 1, limit = PAGE_LIMIT): Promise<T[]> {
+    const items: T[] = [];
+    for (let offset = 0; ; ) {
+      const res = await this.send(context, "GET", path, { depth, offset, limit });
+      const page = parse(context, res, collection(item));
+      items.push(...page.items);
+      if (!page._links?.next || page.items.length === 0) return items;
+      offset += page.items.length;
+    }
+  }
+
+  /** Sends a write; it is accepted (202), not finished: wait for `request` before relying on it. */
+  async accept<T>(context: RequestContext, method: Exclude<HttpMethod, "GET">, path: string, body: unknown, item: z.ZodType<T>): Promise<Accepted<T>> {
+    const res = await this.send(context, method, path, {}, body);
+    if (res.status !== 202) throw new UnexpectedResponseError(context, `expected 202 Accepted, got ${res.status}`);
+    return { body: parse(context, res, item), request: this.requestOf(context, res.headers.location) };
+  }
+
+  /** Sends a write and waits until its request is DONE. */
+  async write(context: RequestContext, method: Exclude<HttpMethod, "GET">, path: string, body: unknown, limit: WaitLimit): Promise<void> {
+    const { request } = await this.accept(context, method, path, body, z.unknown());
+    await this.finished(context, request, limit);
+  }
+
+  /** Waits until a request is DONE; FAILED raises the API's message with the request id. */
+  async finished(context: RequestContext, request: Accepted<unknown>["request"], limit: WaitLimit): Promise<RequestStatus> {
+    const polling = { ...context, operation: `${context.operation}: poll request status` };
+    return waitFor({
+      context,
+      waitingFor: `IONOS request ${request.id} to be DONE`,
+      poll: async () => parse(polling, await this.send(polling, "GET", request.url, {}), requestStatus),
+      isDone: (status) => status.metadata.status === "DONE",
+      failure: (status) =>
+        status.metadata.status === "FAILED"
+          ? `${status.metadata.message ?? "the request failed without a message"} [request id ${request.id}]`
+          : undefined,
+      describe: (status) => status.metadata.status,
+      ...limit,
+      ...REQUEST_POLLING,
+    });
+  }
+
+  /** The request a write's `Location` names; only one on this API is followed (it gets our token). */
+  private requestOf(context: RequestContext, location: string | undefined): Accepted<unknown>["request"] {
+    const url = location ? new URL(location, this.settings.apiUrl + "/").toString() : "";
+    const id = url.startsWith(`${this.settings.apiUrl}/requests/`) ? /\/requests\/([^/]+)\/status$/.exec(url)?.[1] : undefined;
+    if (!id) throw new UnexpectedResponseError(context, `a 202 answer without a request status Location (got "${location ?? ""}")`);
+    return { id, url };
+  }
+
+  private async send(
+    context: RequestContext,
+    method: HttpMethod,
+    pathOrUrl: string,
+    query: Record<string, number>,
+    body?: unknown,
+  ): Promise<HttpResponse> {
+    const url = new URL(pathOrUrl.startsWith("http") ? pathOrUrl : this.settings.apiUrl + pathOrUrl);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    let reauthenticated = false;
+    const attempt = async (): Promise<HttpResponse> => {
+      const headers: Record<string, string> = { authorization: await this.authorization(context), accept: "application/json" };
+      if (this.settings.contractNumber) headers["x-contract-number"] = this.settings.contractNumber;
+      if (text !== undefined) headers["content-type"] = "application/json";
+      const res = await send(context, { method, url: url.toString(), headers, body: text });
+      // A minted token can be revoked: mint a new one, once. A token the user gave is theirs to fix.
+      if (res.status === 401 && !this.settings.token && !reauthenticated) {
+        reauthenticated = true;
+        this.minted = undefined;
+        return attempt();
+      }
+      if (res.status >= 400) throw apiError(context, res);
+      return res;
+    };
+    // Writes are not idempotent here (each one queues a request): only GET is retried after a 5xx.
+    return withRetries(attempt, { idempotent: method === "GET" });
+  }
+
+  private async authorization(context: RequestContext): Promise<string> {
+    if (this.settings.token) return `Bearer ${this.settings.token}`;
+    // Concurrent operations share one token request; a failed one is not kept.
+    this.minted ??= this.mintToken(context).catch((error: unknown) => {
+      this.minted = undefined;
+      throw error;
+    });
+    return `Bearer ${await this.minted}`;
+  }
+
+  private async mintToken(context: RequestContext): Promise<string> {
+    const tokenContext = { ...context, operation: `${context.operation}: generate a token` };
+    const basic = Buffer.from(`${this.settings.username}:${this.settings.password}`).toString("base64");
+    registerSecret(basic);
+    const headers: Record<string, string> = { authorization: `Basic ${basic}`, accept: "application/json" };
+    if (this.settings.contractNumber) headers["x-contract-number"] = this.settings.contractNumber;
+    const url = this.settings.apiUrl.slice(0, -API_PATH.length) + "/auth/v1/tokens/generate";
+    const res = await withRetries(
+      async () => {
+        this.tokenRequests++;
+        const answer = await send(tokenContext, { method: "GET", url, headers });
+        if (answer.status >= 400) throw apiError(tokenContext, answer);
+        return answer;
+      },
+      // A second token harms nothing: safe to repeat.
+      { idempotent: true },
+    );
+    const { token } = parse(tokenContext, res, tokenAnswer);
+    registerSecret(token);
+    return token;
+  }
+}
+
+function parse<T>(context: RequestContext, res: HttpResponse, schema: z.ZodType<T>): T {
+  let body: unknown;
+  try {
+    body = parseJsonBody(res.text);
+  } catch {
+    throw new UnexpectedResponseError(context, `a body that is not JSON (HTTP ${res.status})`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new UnexpectedResponseError(context, z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+/** The API's error, every message with its code; 429 waits as the service says, or one request's share of the rate limit. */
+function apiError(context: RequestContext, res: HttpResponse): CloudApiError {
+  let message = res.text.trim().slice(0, 500) || "(empty body)";
+  try {
+    const api = errorBody.safeParse(parseJsonBody(res.text));
+    if (api.success) message = api.data.messages.map((m) => (m.errorCode ? `[${m.errorCode}] ${m.message}` : m.message)).join("; ");
+  } catch {
+    // Not JSON: keep the text.
+  }
+  const perMinute = Number(res.headers["x-ratelimit-limit"]);
+  const rateShare = res.status === 429 && perMinute > 0 ? 60 / perMinute : undefined;
+  return new CloudApiError(context, res.status, message, res.headers["x-request-id"], parseRetryAfter(res.headers["retry-after"]) ?? rateShare);
+}
+
+let shared: { key: string; client: IonosClient } | undefined;
+
+/** The provider process's one IONOS client (a new one only if the settings change). */
+export function ionosClient(): IonosClient {
+  const { settings, problems } = readSettings();
+  if (problems.length > 0) {
+    throw new Error(`ionos: ${problems.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
+  }
+  const key = JSON.stringify(settings);
+  if (shared?.key !== key) shared = { key, client: new IonosClient(settings) };
+  return shared.client;
+}
+
+export const ionos: CloudBinding<IonosClient> = {
+  cloud: "ionos",
+  settingsProblems: () => readSettings().problems,
+  client: ionosClient,
+};

@@ -1,0 +1,151 @@
+/** Shapes, ids and the create/wait pattern shared by the IONOS resources. */
+import { z } from "zod";
+import { type RequestContext, readOrUndefined } from "../core/errors";
+import type { OperationScope } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { waitFor } from "../core/wait";
+import { type Accepted, type IonosClient, REQUEST_POLLING, type WaitLimit } from "./client";
+
+/** How long a resource's writes may take; fractions are allowed (0.5 is 30 s). */
+export const timeoutMinutes = (defaultMinutes: number) => z.number().positive().max(24 * 60).default(defaultMinutes);
+
+/** The changes that need an API call: `timeoutMinutes` only governs this provider's waits. */
+export const apiChanges = <K extends string>(changed: K[]) => changed.filter((key) => key !== "timeoutMinutes");
+
+export function waitLimit(kind: string, minutes: number): WaitLimit {
+  return { timeoutMs: minutes * 60_000, howToRaise: `the timeoutMinutes input of the ${kind} (now ${minutes})` };
+}
+
+const metadata = z
+  .object({ state: z.string().optional(), etag: z.string().optional(), createdDate: z.string().optional() })
+  .loose();
+
+/** An IONOS resource: `{id, type, href, metadata, properties, entities}`, with these properties. */
+export const resource = <P extends z.ZodRawShape>(properties: P) =>
+  z.object({ id: z.string(), metadata: metadata.optional(), properties: z.object(properties).loose() });
+
+/** A path of the API from its segments, ids percent-encoded: `apiPath("datacenters", id, "lans")`. */
+export function apiPath(...segments: (string | number)[]): string {
+  return segments.map((segment) => `/${encodeURIComponent(String(segment))}`).join("");
+}
+
+/**
+ * A child resource's Pulumi id holds its parents' ids, e.g. `<datacenterId>/<lanId>`, so it can be
+ * read (and adopted) from its id alone.
+ */
+function splitId(id: string, parts: readonly string[]): string[] {
+  const values = id.split("/");
+  if (values.length !== parts.length || values.some((value) => value === "")) {
+    throw new Error(`ionos: "${id}" is not a valid id here: expected ${parts.join("/")}`);
+  }
+  return values;
+}
+
+/** Waits until a resource is no longer BUSY (after a create whose answer, and so its request, was lost). */
+function untilAvailable(client: IonosClient, context: RequestContext, path: string, limit: WaitLimit) {
+  return waitFor({
+    context,
+    waitingFor: `${path} to be AVAILABLE`,
+    poll: () => client.get(context, path, resource({})),
+    isDone: (found) => found.metadata?.state !== "BUSY",
+    describe: (found) => found.metadata?.state ?? "unknown",
+    ...limit,
+    ...REQUEST_POLLING,
+  });
+}
+
+/** An IONOS resource as the API returns it, with at least these fields. */
+type Resource = z.infer<ReturnType<typeof resource>>;
+
+export interface KindOptions<T, O> {
+  /** The resource in words, e.g. "LAN": names operations, progress and timeout messages. */
+  noun: string;
+  item: z.ZodType<T>;
+  /** The parts of the Pulumi id, parents first, e.g. `["datacenterId", "lanId"]`. */
+  idParts: readonly string[];
+  /** The collection the resource lives in, from its parents' ids. */
+  collection(...parentIds: string[]): string;
+  /** The default of the resource's `timeoutMinutes`. */
+  defaultMinutes: number;
+  /** The outputs from the API's view, the known ones (inputs, old outputs) and the id's parts. */
+  outputsOf(found: T, known: Partial<O>, ids: Record<string, string>): O;
+}
+
+/**
+ * One kind of IONOS resource: where it lives, and the calls every kind makes the same way. Writes
+ * return only when their request is DONE, waiting at most the resource's `timeoutMinutes`.
+ */
+export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }> {
+  constructor(private readonly options: KindOptions<T, O>) {}
+
+  /** The parts of a Pulumi id, by name. */
+  ids(id: string): Record<string, string> {
+    const values = splitId(id, this.options.idParts);
+    return Object.fromEntries(this.options.idParts.map((part, i) => [part, values[i]]));
+  }
+
+  path(id: string): string {
+    const values = splitId(id, this.options.idParts);
+    return `${this.options.collection(...values.slice(0, -1))}${apiPath(values[values.length - 1])}`;
+  }
+
+  /** The current outputs. */
+  async outputs(client: IonosClient, scope: OperationScope, id: string, known: Partial<O>): Promise<O> {
+    const found = await client.get(scope.context(`read ${this.options.noun}`), this.path(id), this.options.item);
+    return this.options.outputsOf(found, known, this.ids(id));
+  }
+
+  /** The kit's `read`: undefined when the resource is gone (refresh then drops it). */
+  read = (client: IonosClient, id: string, olds: Partial<O>, scope: OperationScope): Promise<O | undefined> =>
+    readOrUndefined(() => this.outputs(client, scope, id, olds));
+
+  /** The kit's `delete`. */
+  delete = (client: IonosClient, id: string, olds: Partial<O>, scope: OperationScope): Promise<void> =>
+    this.change(client, scope, id, { operation: "delete", method: "DELETE", minutes: olds.timeoutMinutes ?? this.options.defaultMinutes });
+
+  /**
+   * Creates the resource once: POSTs are not idempotent, so after an answer that was lost the
+   * collection is searched for a resource of that name created since, before sending again. The
+   * state keeps the resource as soon as it exists, also when the wait for it fails.
+   */
+  async create(
+    client: IonosClient,
+    scope: OperationScope,
+    options: { parentIds: string[]; name: string; body: unknown; known: Partial<O> & { timeoutMinutes: number } },
+  ): Promise<{ id: string; outputs: O }> {
+    const what = `${this.options.noun} "${options.name}"`;
+    const context = scope.context(`create ${this.options.noun}`);
+    const collection = this.options.collection(...options.parentIds);
+    const limit = waitLimit(this.options.noun, options.known.timeoutMinutes);
+    const since = Date.now();
+    const accepted: Partial<Accepted<T>> & { body: T } = await sendOnce({
+      what: `create ${what}`,
+      send: () => client.accept(context, "POST", collection, options.body, this.options.item),
+      find: async () => {
+        const all = await client.list(scope.context(`look up ${what}`), collection, this.options.item);
+        // A minute of slack for clock differences between this machine and IONOS.
+        const found = all.find(
+          (r) => r.properties.name === options.name && Date.parse(r.metadata?.createdDate ?? "") >= since - 60_000,
+        );
+        return found && { body: found };
+      },
+    });
+    const id = [...options.parentIds, accepted.body.id].join("/");
+    scope.created(id, this.options.outputsOf(accepted.body, options.known, this.ids(id)));
+    if (accepted.request) await client.finished(context, accepted.request, limit);
+    else await untilAvailable(client, context, this.path(id), limit);
+    return { id, outputs: await this.outputs(client, scope, id, options.known) };
+  }
+
+  /** Sends a change (PATCH, DELETE, or an action below the resource such as `/start`) and waits for it. */
+  change(
+    client: IonosClient,
+    scope: OperationScope,
+    id: string,
+    change: { operation: string; method: "POST" | "PATCH" | "DELETE"; minutes: number; body?: unknown; below?: string },
+  ): Promise<void> {
+    const context = scope.context(`${change.operation} ${this.options.noun}`);
+    const limit = waitLimit(this.options.noun, change.minutes);
+    return client.write(context, change.method, this.path(id) + (change.below ?? ""), change.body, limit);
+  }
+}

@@ -38,8 +38,8 @@ function correct(node: Json): Json {
  * - attaching an existing volume sends only its id, as the SDK's `Volume{Id}` does; the spec's
  *   body (a Volume) requires properties, which is for creating a volume and attaching it at once.
  */
-function requestSchema(entry: { method: string }, match: SpecOperation, schema: Json): Json {
-  if (entry.method === "PATCH") return { ...schema, required: [] };
+function requestSchema(entry: { method: string }, match: SpecOperation, schema: Json | undefined): Json | undefined {
+  if (schema && entry.method === "PATCH") return { ...schema, required: [] };
   if (match.template.endsWith("/servers/{serverId}/volumes")) return { type: "object", properties: { id: { type: "string" } }, required: ["id"] };
   return schema;
 }

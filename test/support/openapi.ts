@@ -58,8 +58,8 @@ export function loadOperations(file: string, options: { base?: string; correct?:
 export const schemaOf = (schema: Json) => z.fromJSONSchema(schema as never, { defaultTarget: "openapi-3.0" });
 
 export interface ContractOptions {
-  /** The schema to hold a request body to, when the spec's is wrong for it. */
-  requestSchema?(entry: LogEntry, match: SpecOperation, schema: Json): Json;
+  /** The schema to hold a request body to, when the spec's is wrong for it (or has none). */
+  requestSchema?(entry: LogEntry, match: SpecOperation, schema: Json | undefined): Json | undefined;
   /** Further problems of one request (headers, parameters). */
   check?(entry: LogEntry, match: SpecOperation): string[];
   /** Answers not to check (e.g. ones the log leaves out because they carry credentials). */
@@ -79,9 +79,10 @@ export function contractProblems(entries: LogEntry[], operations: SpecOperation[
     const name = `${entry.method} ${match.template}`;
     checked.add(name);
     problems.push(...(options.check?.(entry, match) ?? []).map((problem) => `${name}: ${problem}`));
-    const requestSchema = match.operation.requestBody?.content["application/json"]?.schema;
+    const specRequestSchema = match.operation.requestBody?.content["application/json"]?.schema;
+    const requestSchema = options.requestSchema ? options.requestSchema(entry, match, specRequestSchema) : specRequestSchema;
     if (requestSchema && entry.body !== undefined) {
-      const parsed = schemaOf(options.requestSchema?.(entry, match, requestSchema) ?? requestSchema).safeParse(entry.body);
+      const parsed = schemaOf(requestSchema).safeParse(entry.body);
       if (!parsed.success) problems.push(`${name} request: ${z.prettifyError(parsed.error)}`);
     } else if (entry.body !== undefined) problems.push(`${name}: the spec documents no request body, the client sent one`);
     if (typeof entry.status !== "number" || entry.status >= 300 || options.skipAnswer?.(entry)) continue;

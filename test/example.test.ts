@@ -4,53 +4,27 @@
  * No credential or secret value may reach the state file or the output.
  * Needs `npm run build` first (the harness CLI and the example run from dist/).
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { type ContaboEmulator, startContaboEmulator } from "../src/emulator";
-import { type HarnessOptions, runHarness } from "./harness";
 import { EXAMPLE_PROGRAM, contaboConfig } from "./harness/run-example";
+import { exampleStack, steps } from "./support/example-stack";
 
 const ROOT_PASSWORD = "Emulat0r!Pass#2026";
 
 let emulator: ContaboEmulator;
-let dir: string;
-let stateFile: string;
-let secrets: string[];
+const stack = exampleStack(EXAMPLE_PROGRAM);
+const { run, state, expectNoPlainSecrets } = stack;
 
 beforeAll(async () => {
   emulator = await startContaboEmulator({ provisioningMs: 1_000 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "example-test-"));
-  stateFile = path.join(dir, "state.json");
-  secrets = [ROOT_PASSWORD, ...Object.values(emulator.credentials)];
+  stack.secrets.push(ROOT_PASSWORD, ...Object.values(emulator.credentials));
 });
 
 afterAll(async () => {
   await emulator.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  stack.remove();
 });
 
-/** Runs one harness step; no secret may show in what it prints. */
-async function run(op: HarnessOptions["op"], extra: Partial<HarnessOptions> = {}) {
-  const result = await runHarness({ op, program: EXAMPLE_PROGRAM, state: stateFile, ...extra });
-  for (const secret of secrets) expect(result.stdout + result.stderr).not.toContain(secret);
-  if (result.code !== 0) throw new Error(`harness ${op} failed:\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
-
-const steps = (stdout: string) =>
-  stdout
-    .split("\n")
-    .filter((line) => /^ {2}[-+~>]/.test(line))
-    .map((line) => line.trim());
-
-const state = () => JSON.parse(fs.readFileSync(stateFile, "utf8"));
 const instanceId = () => state().outputs.instanceId as number;
-
-function expectNoPlainSecrets() {
-  const text = fs.readFileSync(stateFile, "utf8");
-  for (const secret of secrets) expect(text).not.toContain(secret);
-}
 
 test("up creates the stack in the emulator", async () => {
   const result = await run("up", contaboConfig(emulator));

@@ -5,53 +5,27 @@
  * or secret value may reach the state file or the output.
  * Needs `npm run build` first (the harness CLI and the example run from dist/).
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { type IonosEmulator, startIonosEmulator } from "../src/emulator";
-import { type HarnessOptions, runHarness } from "./harness";
 import { findUp } from "./harness/project";
+import { exampleStack, steps } from "./support/example-stack";
 
 const PROGRAM = path.join(findUp(__dirname, "package.json")!, "dist/examples/ionos/index.js");
 const IMAGE_PASSWORD = "Emulat0rPassw0rd2026";
 
 let emulator: IonosEmulator;
-let dir: string;
-let stateFile: string;
-let secrets: string[];
+const stack = exampleStack(PROGRAM);
+const { run, state, expectNoPlainSecrets } = stack;
 
 beforeAll(async () => {
   emulator = await startIonosEmulator({ requestMs: 100 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ionos-example-test-"));
-  stateFile = path.join(dir, "state.json");
-  secrets = [IMAGE_PASSWORD, ...Object.values(emulator.credentials)];
+  stack.secrets.push(IMAGE_PASSWORD, ...Object.values(emulator.credentials));
 });
 
 afterAll(async () => {
   await emulator.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  stack.remove();
 });
-
-/** Runs one harness step; no secret may show in what it prints. */
-async function run(op: HarnessOptions["op"], extra: Partial<HarnessOptions> = {}) {
-  const result = await runHarness({ op, program: PROGRAM, state: stateFile, ...extra });
-  for (const secret of secrets) expect(result.stdout + result.stderr).not.toContain(secret);
-  if (result.code !== 0) throw new Error(`harness ${op} failed:\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
-
-const steps = (stdout: string) =>
-  stdout
-    .split("\n")
-    .filter((line) => /^ {2}[-+~>]/.test(line))
-    .map((line) => line.trim());
-
-const state = () => JSON.parse(fs.readFileSync(stateFile, "utf8"));
-
-function expectNoPlainSecrets() {
-  const text = fs.readFileSync(stateFile, "utf8");
-  for (const secret of secrets) expect(text).not.toContain(secret);
-}
 
 const servers = () => [...emulator.store.nodes.values()].filter((node) => node.type === "server");
 

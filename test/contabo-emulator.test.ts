@@ -118,5 +118,15 @@ test("npm run emulator prints its URLs and credentials as one JSON line", async 
       password: expect.any(String),
       token: expect.any(String),
     },
+    ovh: {
+      endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/1\.0$/),
+      oauth2TokenUrl: expect.any(String),
+      serviceName: expect.any(String),
+      applicationKey: expect.any(String),
+      applicationSecret: expect.any(String),
+      consumerKey: expect.any(String),
+      clientId: expect.any(String),
+      clientSecret: expect.any(String),
+    },
   });
 });

@@ -2,3 +2,4 @@
 export { startContaboEmulator, type ContaboEmulator, type ContaboEmulatorOptions } from "./contabo/emulator";
 export { FAULT_KINDS, FaultInjector, type FaultKind } from "./faults";
 export { startIonosEmulator, type IonosEmulator, type IonosEmulatorOptions } from "./ionos/emulator";
+export { startOvhEmulator, type OvhEmulator, type OvhEmulatorOptions } from "./ovh/emulator";

@@ -1,0 +1,274 @@
+/**
+ * `ovh.CloudInstance`: a Public Cloud instance. A create waits until it is ACTIVE. The name
+ * changes in place; a new flavor resizes the instance in place where OVH allows it (Linux to
+ * Linux or Windows to Windows, flex to flex, and to a disk at least as large), otherwise it
+ * replaces the instance, and the preview says which. Everything else replaces it.
+ */
+import { z } from "zod";
+import type { RequestContext } from "../core/errors";
+import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { waitFor } from "../core/wait";
+import { type OvhClient, ovh } from "./client";
+import { cloudRegion, idParts, path, readOrUndefined, replaceWhen, serviceName, timeoutMinutes } from "./common";
+import { getNetwork } from "./cloud-private-network";
+
+const inputs = z.object({
+  serviceName,
+  /** Defaults to the resource name. */
+  name: z.string().min(1).max(255),
+  region: cloudRegion,
+  /** The flavor's name, e.g. b3-8 or d2-4. */
+  flavor: z.string().min(1),
+  /** The image's name, e.g. "Ubuntu 24.04". */
+  image: z.string().min(1),
+  /** The `keyId` of an `ovh.CloudSshKey`. */
+  sshKeyId: z.string().min(1).optional(),
+  /** Private networks (`networkId` of an `ovh.CloudPrivateNetwork`), each with an optional fixed address. */
+  networks: z.array(z.object({ networkId: z.string().min(1), ip: z.ipv4().optional() }).strict()).default([]),
+  /** Whether the instance is on the public network (Ext-Net) too. */
+  publicNetwork: z.boolean().default(true),
+  /** cloud-init user data; kept as a secret since it often carries keys. */
+  userData: z.string().max(65_535).optional(),
+  /** How long to wait for the instance to be ACTIVE after a create or a resize. */
+  timeoutMinutes: timeoutMinutes.default(15),
+});
+type Inputs = z.output<typeof inputs>;
+
+const flavorItem = z.object({ id: z.string(), name: z.string(), region: z.string(), osType: z.string(), disk: z.number(), vcpus: z.number(), ram: z.number() }).loose();
+const imageItem = z.object({ id: z.string(), name: z.string(), region: z.string() }).loose();
+const address = z.object({ ip: z.string(), type: z.string(), version: z.number(), networkId: z.string() }).loose();
+const instanceItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  region: z.string(),
+  status: z.string(),
+  created: z.string(),
+  flavor: flavorItem,
+  image: imageItem,
+  sshKey: z.object({ id: z.string() }).loose().nullable(),
+  ipAddresses: z.array(address),
+});
+type InstanceItem = z.infer<typeof instanceItem>;
+type Flavor = z.infer<typeof flavorItem>;
+
+export type CloudInstanceArgs = z.input<typeof inputs>;
+export type CloudInstanceOutputs = Inputs & {
+  instanceId: string;
+  status: string;
+  flavorId: string;
+  imageId: string;
+  vcpus: number;
+  /** GiB */
+  ram: number;
+  /** GB */
+  disk: number;
+  ipv4: string;
+  ipv6: string;
+  privateIps: string[];
+  created: string;
+};
+
+/** Outputs from the API's view, keeping what the API does not return (networks as given, user data). */
+function outputsOf(project: string, item: InstanceItem, known: Partial<CloudInstanceOutputs>): CloudInstanceOutputs {
+  const publicIp = (version: number) => item.ipAddresses.find((a) => a.type === "public" && a.version === version)?.ip ?? "";
+  return {
+    serviceName: project,
+    name: item.name,
+    region: item.region,
+    flavor: item.flavor.name,
+    image: item.image.name,
+    sshKeyId: item.sshKey?.id,
+    networks: known.networks ?? [],
+    publicNetwork: item.ipAddresses.some((a) => a.type === "public"),
+    userData: known.userData,
+    timeoutMinutes: known.timeoutMinutes ?? 15,
+    instanceId: item.id,
+    status: item.status,
+    flavorId: item.flavor.id,
+    imageId: item.image.id,
+    vcpus: item.flavor.vcpus,
+    ram: item.flavor.ram,
+    disk: item.flavor.disk,
+    ipv4: publicIp(4),
+    ipv6: publicIp(6),
+    privateIps: item.ipAddresses.filter((a) => a.type === "private").map((a) => a.ip),
+    created: item.created,
+  };
+}
+
+const project = (name: string) => path`/cloud/project/${name}`;
+const instancePath = (name: string, instanceId: string) => path`/cloud/project/${name}/instance/${instanceId}`;
+
+function getInstance(client: OvhClient, context: RequestContext, serviceName: string, instanceId: string) {
+  return client.request(context, "GET", instancePath(serviceName, instanceId), instanceItem);
+}
+
+/** A flavor or image of a region, by name; the error lists the names the region has. */
+async function catalogEntry<T extends { name: string }>(
+  client: OvhClient,
+  context: RequestContext,
+  place: { serviceName: string; region: string },
+  catalog: "flavor" | "image",
+  item: z.ZodType<T>,
+  name: string,
+): Promise<T> {
+  const entries = await client.request(context, "GET", `${project(place.serviceName)}/${catalog}`, z.array(item), { query: { region: place.region } });
+  const found = entries.find((entry) => entry.name === name);
+  if (!found) {
+    throw new Error(`ovh: no ${catalog} "${name}" in ${place.region}; there are ${[...new Set(entries.map((e) => e.name))].sort().join(", ")}`);
+  }
+  return found;
+}
+
+const flavorNamed = (client: OvhClient, context: RequestContext, place: { serviceName: string; region: string }, name: string) =>
+  catalogEntry(client, context, place, "flavor", flavorItem, name);
+
+const publicNetworks = z.array(z.object({ regions: z.array(z.object({ region: z.string(), openstackId: z.string().nullable() })) }).loose());
+
+/** The OpenStack ids, in the instance's region, of the networks it is attached to. */
+async function networkParams(client: OvhClient, scope: OperationScope, wanted: Inputs) {
+  const { serviceName: name, region } = wanted;
+  const params: { networkId: string; ip?: string }[] = [];
+  if (wanted.publicNetwork) {
+    const publics = await client.request(scope.context("read the public network"), "GET", `${project(name)}/network/public`, publicNetworks);
+    const openstackId = publics.flatMap((n) => n.regions).find((r) => r.region === region)?.openstackId;
+    if (!openstackId) throw new Error(`ovh: the public network is not available in ${region}`);
+    params.push({ networkId: openstackId });
+  }
+  for (const { networkId, ip } of wanted.networks) {
+    const network = await getNetwork(client, scope.context("read private network"), name, networkId);
+    const openstackId = network.regions.find((r) => r.region === region)?.openstackId;
+    if (!openstackId) throw new Error(`ovh: private network ${networkId} is not active in ${region}: add ${region} to its regions`);
+    params.push({ networkId: openstackId, ip });
+  }
+  return params;
+}
+
+function waitUntilActive(client: OvhClient, scope: OperationScope, serviceName: string, instanceId: string, minutes: number) {
+  return waitFor({
+    context: scope.context("wait for instance to be ACTIVE"),
+    waitingFor: "status ACTIVE",
+    poll: () => getInstance(client, scope.context("read instance status"), serviceName, instanceId),
+    isDone: (item) => item.status === "ACTIVE",
+    failure: (item) => (item.status === "ERROR" ? "the instance is in status ERROR" : undefined),
+    describe: (item) => item.status,
+    timeoutMs: minutes * 60_000,
+    howToRaise: "the instance's timeoutMinutes input",
+    maxIntervalMs: 10_000,
+  });
+}
+
+/** OVH's resize rule (its "resize an instance" guide): same OS, flex to flex only, and no smaller disk. */
+export function canResize(from: Flavor, to: Flavor): boolean {
+  const flex = (flavor: Flavor) => flavor.name.endsWith("-flex");
+  return from.osType === to.osType && flex(from) === flex(to) && to.disk >= from.disk;
+}
+
+const CloudInstanceResource = defineResource({
+  cloud: ovh,
+  kind: "CloudInstance",
+  inputs,
+  outputNames: [
+    "serviceName", "name", "region", "flavor", "image", "sshKeyId", "networks", "publicNetwork", "userData", "timeoutMinutes",
+    "instanceId", "status", "flavorId", "imageId", "vcpus", "ram", "disk", "ipv4", "ipv6", "privateIps", "created",
+  ],
+  autoName: "name",
+  replaceOnChange: ["serviceName", "region", "image", "sshKeyId", "networks", "publicNetwork", "userData"],
+  secretInputs: ["userData"],
+  describe: (values, id) => `instance ${values.name ? `"${values.name}"` : id}`,
+  changeWarning: (changed) =>
+    changed.includes("flavor") ? "a new flavor resizes the instance (it restarts) where OVH allows it, otherwise replaces it" : undefined,
+
+  validate(news): CheckFailure[] {
+    return news.publicNetwork || news.networks.length > 0
+      ? []
+      : [{ property: "networks", reason: "an instance needs a network: give private networks, or leave publicNetwork true" }];
+  },
+
+  async create(client, wanted, scope) {
+    const { serviceName: name, region } = wanted;
+    const [flavor, image, networks] = await Promise.all([
+      flavorNamed(client, scope.context("find flavor"), wanted, wanted.flavor),
+      catalogEntry(client, scope.context("find image"), wanted, "image", imageItem, wanted.image),
+      networkParams(client, scope, wanted),
+    ]);
+    const started = Date.now();
+    const body = {
+      name: wanted.name,
+      region,
+      flavorId: flavor.id,
+      imageId: image.id,
+      sshKeyId: wanted.sshKeyId,
+      userData: wanted.userData,
+      // Left out, OVH attaches the public network only.
+      networks: wanted.networks.length > 0 ? networks : undefined,
+    };
+    const created = await sendOnce({
+      what: `create instance "${wanted.name}"`,
+      send: () => client.request(scope.context("create instance"), "POST", `${project(name)}/instance`, z.object({ id: z.string() }).loose(), { body }),
+      // Names are not unique: the newest of that name, created since this create began, is the one (a minute of clock slack).
+      find: async () => {
+        const found = await client.request(scope.context("look up instance"), "GET", `${project(name)}/instance`, z.array(z.object({ id: z.string(), name: z.string(), created: z.string() }).loose()), { query: { region } });
+        return found.filter((i) => i.name === wanted.name && Date.parse(i.created) >= started - 60_000).sort((a, b) => b.created.localeCompare(a.created))[0];
+      },
+    });
+    const id = `${name}/${created.id}`;
+    // From here on the instance exists: a failed wait must not lose it from the state.
+    scope.created(id, outputsOf(name, await getInstance(client, scope.context("read instance"), name, created.id), wanted));
+    const active = await waitUntilActive(client, scope, name, created.id, wanted.timeoutMinutes);
+    return { id, outputs: outputsOf(name, active, wanted) };
+  },
+
+  async read(client, id, olds, scope) {
+    const [name, instanceId] = idParts(id, ["serviceName", "instanceId"]);
+    return readOrUndefined(async () => outputsOf(name, await getInstance(client, scope.context("read instance"), name, instanceId), olds));
+  },
+
+  // Also called with nothing changed after a create whose wait failed: the wait is resumed.
+  async update(client, id, wanted, olds, changed, scope) {
+    const [name, instanceId] = idParts(id, ["serviceName", "instanceId"]);
+    if (changed.includes("name")) {
+      await client.call(scope.context("rename instance"), "PUT", instancePath(name, instanceId), { body: { instanceName: wanted.name } });
+    }
+    if (changed.includes("flavor")) {
+      const flavor = await flavorNamed(client, scope.context("find flavor"), wanted, wanted.flavor);
+      // Resizing to the flavor it already has (a retried resize) is refused: resize only when needed.
+      const current = await getInstance(client, scope.context("read instance"), name, instanceId);
+      if (current.flavor.id !== flavor.id) {
+        await waitUntilActive(client, scope, name, instanceId, wanted.timeoutMinutes);
+        await client.call(scope.context(`resize instance to ${flavor.name}`), "POST", `${instancePath(name, instanceId)}/resize`, { body: { flavorId: flavor.id } });
+      }
+    }
+    return outputsOf(name, await waitUntilActive(client, scope, name, instanceId, wanted.timeoutMinutes), { ...olds, ...wanted });
+  },
+
+  async delete(client, id, olds, scope) {
+    const [name, instanceId] = idParts(id, ["serviceName", "instanceId"]);
+    await client.call(scope.context("delete instance"), "DELETE", instancePath(name, instanceId));
+    // Deletion takes a while: what the instance used (networks, SSH key) is free only once it is gone.
+    await waitFor({
+      context: scope.context("wait for instance to be deleted"),
+      waitingFor: "the instance to be gone",
+      poll: () => readOrUndefined(() => getInstance(client, scope.context("read instance"), name, instanceId)),
+      isDone: (item) => item === undefined,
+      describe: (item) => item?.status ?? "gone",
+      timeoutMs: (olds.timeoutMinutes ?? 15) * 60_000,
+      howToRaise: "the instance's timeoutMinutes input",
+    });
+  },
+});
+
+// Whether OVH can resize to the new flavor depends on both flavors: asked of the API at preview.
+replaceWhen("ovh:CloudInstance", async (olds, news) => {
+  if (olds.flavor === news.flavor || olds.region !== news.region) return [];
+  const client = ovh.client();
+  const context = { cloud: "ovh" as const, operation: "compare flavors for a resize", resource: `instance "${String(news.name)}"` };
+  const [from, to] = await Promise.all(
+    [olds.flavor, news.flavor].map((flavor) => flavorNamed(client, context, news as Inputs, String(flavor))),
+  );
+  return canResize(from, to) ? [] : ["flavor"];
+});
+
+export interface CloudInstance extends ResourceOutputs<CloudInstanceOutputs> {}
+export class CloudInstance extends CloudInstanceResource {}

@@ -1,0 +1,86 @@
+/**
+ * `ovh.CloudSshKey`: an SSH public key kept by a Public Cloud project, installed on the instances
+ * created with it. OVH cannot change a key: every change replaces it (the old one first, since
+ * names are unique in a project).
+ */
+import { z } from "zod";
+import { type ResourceOutputs, defineResource } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { ovh } from "./client";
+import { cloudRegion, idParts, path, readOrUndefined, serviceName } from "./common";
+
+const inputs = z.object({
+  serviceName,
+  /** Defaults to the resource name; unique within the project. */
+  name: z.string().min(1).max(255),
+  publicKey: z
+    .string()
+    .trim()
+    .regex(
+      /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+=*( .*)?$/,
+      "must be an OpenSSH public key: type, base64 key and an optional comment (the line of a .pub file)",
+    ),
+  /** The one region to keep the key in; left out, the key is usable in every region. */
+  region: cloudRegion.optional(),
+});
+
+const keyItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  publicKey: z.string(),
+  fingerPrint: z.string(),
+  regions: z.array(z.string()),
+});
+
+export type CloudSshKeyArgs = z.input<typeof inputs>;
+export type CloudSshKeyOutputs = z.output<typeof inputs> & { keyId: string; fingerprint: string; regions: string[] };
+
+function outputsOf(project: string, key: z.infer<typeof keyItem>, region: string | undefined): CloudSshKeyOutputs {
+  const { id, name, publicKey, fingerPrint, regions } = key;
+  return { serviceName: project, name, publicKey, region, keyId: id, fingerprint: fingerPrint, regions };
+}
+
+const keys = (project: string) => path`/cloud/project/${project}/sshkey`;
+const keyPath = (project: string, keyId: string) => path`/cloud/project/${project}/sshkey/${keyId}`;
+
+const CloudSshKeyResource = defineResource({
+  cloud: ovh,
+  kind: "CloudSshKey",
+  inputs,
+  outputNames: ["serviceName", "name", "publicKey", "region", "keyId", "fingerprint", "regions"],
+  autoName: "name",
+  replaceOnChange: ["serviceName", "name", "publicKey", "region"],
+  deleteBeforeReplace: true,
+  describe: (values, id) => `SSH key ${values.name ? `"${values.name}"` : id}`,
+
+  async create(client, wanted, scope) {
+    const { serviceName: project, ...body } = wanted;
+    const key = await sendOnce({
+      what: `create SSH key "${wanted.name}"`,
+      send: () => client.request(scope.context("create SSH key"), "POST", keys(project), keyItem, { body }),
+      find: async () => {
+        const found = await client.request(scope.context("look up SSH key"), "GET", keys(project), z.array(keyItem.omit({ fingerPrint: true })));
+        const same = found.find((key) => key.name === wanted.name && key.publicKey === wanted.publicKey);
+        return same && client.request(scope.context("read SSH key"), "GET", keyPath(project, same.id), keyItem);
+      },
+    });
+    return { id: `${project}/${key.id}`, outputs: outputsOf(project, key, wanted.region) };
+  },
+
+  async read(client, id, olds, scope) {
+    const [project, keyId] = idParts(id, ["serviceName", "keyId"]);
+    return readOrUndefined(async () => {
+      const key = await client.request(scope.context("read SSH key"), "GET", keyPath(project, keyId), keyItem);
+      // A key kept in every region lists them all; one kept in a single region lists that one.
+      return outputsOf(project, key, olds.region ?? (key.regions.length === 1 ? key.regions[0] : undefined));
+    });
+  },
+
+  async delete(client, id, _olds, scope) {
+    const [project, keyId] = idParts(id, ["serviceName", "keyId"]);
+    await client.call(scope.context("delete SSH key"), "DELETE", keyPath(project, keyId));
+  },
+});
+
+export interface CloudSshKey extends ResourceOutputs<CloudSshKeyOutputs> {}
+export class CloudSshKey extends CloudSshKeyResource {}

@@ -1,0 +1,143 @@
+/**
+ * `ovh.CloudSubnet`: the subnet of a private network in one region, with the range of addresses
+ * it gives out. OVH has one subnet per network and region, and no way to change one: every
+ * change replaces it (the old one first). The CIDR and the range are checked at preview.
+ */
+import { BlockList, isIPv4 } from "node:net";
+import { z } from "zod";
+import type { RequestContext } from "../core/errors";
+import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
+import { sendOnce } from "../core/reconcile";
+import { type OvhClient, ovh } from "./client";
+import { cloudRegion, idParts, readOrUndefined, serviceName } from "./common";
+import { networkPath } from "./cloud-private-network";
+
+const ipv4 = z.string().refine((text) => isIPv4(text), "must be an IPv4 address");
+
+const inputs = z.object({
+  serviceName,
+  /** The private network's id (`networkId` of an `ovh.CloudPrivateNetwork`, `pn-…`). */
+  networkId: z.string().min(1),
+  /** A region the network is active in. */
+  region: cloudRegion,
+  /** The subnet, e.g. 10.0.0.0/24: a private IPv4 range. */
+  network: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, "must be an IPv4 CIDR such as 10.0.0.0/24"),
+  /** The first and last address given out in this region. */
+  start: ipv4,
+  end: ipv4,
+  dhcp: z.boolean().default(true),
+  /** True: no default gateway (the network's first address stays free for an instance). */
+  noGateway: z.boolean().default(false),
+});
+type Inputs = z.output<typeof inputs>;
+
+const subnetItem = z.object({
+  id: z.string(),
+  cidr: z.string(),
+  dhcpEnabled: z.boolean(),
+  gatewayIp: z.string().nullable(),
+  ipPools: z.array(z.object({ dhcp: z.boolean(), start: z.string(), end: z.string(), network: z.string(), region: z.string() })),
+});
+type SubnetItem = z.infer<typeof subnetItem>;
+
+export type CloudSubnetArgs = z.input<typeof inputs>;
+export type CloudSubnetOutputs = Inputs & { subnetId: string; cidr: string; gatewayIp: string };
+
+const PRIVATE_RANGES: [string, number][] = [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]];
+const toNumber = (ip: string) => ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+const fromNumber = (n: number) => [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join(".");
+
+/** The CIDR and range rules OVH (and OpenStack under it) enforce, as failures for the preview. */
+function rangeFailures({ network, start, end, noGateway }: Inputs): CheckFailure[] {
+  const [base, bits] = network.split("/");
+  const prefix = Number(bits);
+  if (!isIPv4(base) || prefix < 8 || prefix > 29) return [{ property: "network", reason: "must be an IPv4 CIDR with a prefix of 8 to 29 bits, e.g. 10.0.0.0/24" }];
+  const size = 2 ** (32 - prefix);
+  const first = toNumber(base);
+  if (first % size !== 0) {
+    return [{ property: "network", reason: `must start at the network's first address: ${fromNumber(first - (first % size))}/${prefix}` }];
+  }
+  const isPrivate = new BlockList();
+  for (const [address, length] of PRIVATE_RANGES) isPrivate.addSubnet(address, length, "ipv4");
+  const failures: CheckFailure[] = [];
+  if (!isPrivate.check(base) || !isPrivate.check(fromNumber(first + size - 1))) {
+    failures.push({ property: "network", reason: "must be a private range (within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)" });
+  }
+  // The network's own address and its broadcast address are never given out; the first host is the gateway.
+  const lowest = first + (noGateway ? 1 : 2);
+  const highest = first + size - 2;
+  const usable = `${noGateway ? "from the network's second address" : "after the gateway (the network's first host)"} up to the last address before the broadcast`;
+  for (const [property, ip] of [["start", start], ["end", end]] as const) {
+    if (toNumber(ip) < lowest || toNumber(ip) > highest) failures.push({ property, reason: `must be inside ${network}, ${usable}` });
+  }
+  if (failures.length === 0 && toNumber(start) > toNumber(end)) failures.push({ property: "end", reason: `must not come before start (${start})` });
+  return failures;
+}
+
+function outputsOf(project: string, networkId: string, subnet: SubnetItem, region?: string): CloudSubnetOutputs | undefined {
+  const pool = subnet.ipPools.find((p) => p.region === region) ?? subnet.ipPools[0];
+  if (!pool) return undefined;
+  return {
+    serviceName: project,
+    networkId,
+    region: pool.region,
+    network: pool.network,
+    start: pool.start,
+    end: pool.end,
+    dhcp: subnet.dhcpEnabled,
+    noGateway: subnet.gatewayIp === null,
+    subnetId: subnet.id,
+    cidr: subnet.cidr,
+    gatewayIp: subnet.gatewayIp ?? "",
+  };
+}
+
+const subnetsPath = (project: string, networkId: string) => `${networkPath(project, networkId)}/subnet`;
+const subnetPath = (project: string, networkId: string, subnetId: string) => `${subnetsPath(project, networkId)}/${encodeURIComponent(subnetId)}`;
+
+/** OVH has no read of one subnet: its network's list is read instead. */
+async function listSubnets(client: OvhClient, context: RequestContext, project: string, networkId: string) {
+  return client.request(context, "GET", subnetsPath(project, networkId), z.array(subnetItem));
+}
+
+const CloudSubnetResource = defineResource({
+  cloud: ovh,
+  kind: "CloudSubnet",
+  inputs,
+  outputNames: ["serviceName", "networkId", "region", "network", "start", "end", "dhcp", "noGateway", "subnetId", "cidr", "gatewayIp"],
+  replaceOnChange: ["serviceName", "networkId", "region", "network", "start", "end", "dhcp", "noGateway"],
+  deleteBeforeReplace: true,
+  describe: (values, id) => (values.network ? `subnet ${values.network} in ${values.region}` : `subnet ${id}`),
+  validate: rangeFailures,
+
+  async create(client, wanted, scope) {
+    const { serviceName: project, networkId, ...body } = wanted;
+    const subnet = await sendOnce({
+      what: `create subnet ${wanted.network} in ${wanted.region}`,
+      send: () => client.request(scope.context("create subnet"), "POST", subnetsPath(project, networkId), subnetItem, { body }),
+      // One subnet per network and region: the one there with this CIDR is the one this create made.
+      find: async () =>
+        (await listSubnets(client, scope.context("look up subnet"), project, networkId)).find(
+          (s) => s.cidr === wanted.network && s.ipPools.some((p) => p.region === wanted.region),
+        ),
+    });
+    const outputs = outputsOf(project, networkId, subnet, wanted.region);
+    if (!outputs) throw new Error(`ovh: create subnet ${wanted.network}: the answer has no address pool`);
+    return { id: `${project}/${networkId}/${subnet.id}`, outputs };
+  },
+
+  async read(client, id, olds, scope) {
+    const [project, networkId, subnetId] = idParts(id, ["serviceName", "networkId", "subnetId"]);
+    const subnets = await readOrUndefined(() => listSubnets(client, scope.context("read subnet"), project, networkId));
+    const subnet = subnets?.find((s) => s.id === subnetId);
+    return subnet && outputsOf(project, networkId, subnet, olds.region);
+  },
+
+  async delete(client, id, _olds, scope) {
+    const [project, networkId, subnetId] = idParts(id, ["serviceName", "networkId", "subnetId"]);
+    await client.call(scope.context("delete subnet"), "DELETE", subnetPath(project, networkId, subnetId));
+  },
+});
+
+export interface CloudSubnet extends ResourceOutputs<CloudSubnetOutputs> {}
+export class CloudSubnet extends CloudSubnetResource {}

@@ -1,0 +1,56 @@
+/** Helpers shared by the OVH resources. */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { readOrUndefined } from "../core/errors";
+import { containsUnknown } from "../core/kit";
+import { operationsFor } from "../core/registry";
+
+export { readOrUndefined };
+
+/** A path whose parameters are percent-encoded: path`/ip/${"192.0.2.0/24"}` is `/ip/192.0.2.0%2F24`. */
+export function path(strings: TemplateStringsArray, ...params: (string | number)[]): string {
+  return strings.reduce((out, part, i) => out + part + (i < params.length ? encodeURIComponent(String(params[i])) : ""), "");
+}
+
+/**
+ * The parts of a Pulumi id made of several cloud ids joined by "/" (`<serviceName>/<instanceId>`):
+ * enough to read the resource with nothing else, so it can be adopted by id.
+ */
+export function idParts(id: string, names: readonly string[]): string[] {
+  const parts = id.split("/");
+  if (parts.length !== names.length || parts.some((part) => part === "")) {
+    throw new Error(`ovh: "${id}" is not an id of the form ${names.map((n) => `<${n}>`).join("/")}`);
+  }
+  return parts;
+}
+
+type Plain = Record<string, unknown>;
+
+/**
+ * Adds replacements that depend on the old and new values to a resource's diff (the kit replaces
+ * on fields fixed in advance): e.g. a flavor OVH cannot resize to, or a region a network cannot
+ * leave. `rule` runs once every input is known and returns the fields to replace on.
+ */
+export function replaceWhen(
+  token: string,
+  rule: (olds: Plain, news: Plain) => Promise<string[]> | string[],
+  options: { deleteBeforeReplace?: boolean } = {},
+): void {
+  const operations = operationsFor(token);
+  const kitDiff = operations.diff;
+  operations.diff = async (id, olds, news): Promise<pulumi.dynamic.DiffResult> => {
+    const result = await kitDiff(id, olds, news);
+    if (!result.changes || containsUnknown(news)) return result;
+    const replaces = [...new Set([...(result.replaces ?? []), ...(await rule(olds, news))])];
+    return { ...result, replaces, deleteBeforeReplace: replaces.length > 0 && options.deleteBeforeReplace === true };
+  };
+}
+
+/** A Public Cloud project's id (`serviceName` in OVH's API): changing it replaces the resource. */
+export const serviceName = z.string().regex(/^[0-9a-f]{32}$/, "must be a Public Cloud project id (32 hexadecimal characters)");
+
+/** A Public Cloud region, e.g. GRA11, SBG5, BHS5 or EU-WEST-PAR. */
+export const cloudRegion = z.string().regex(/^[A-Z][A-Z0-9-]*[0-9A-Z]$/, "must be an OVH Public Cloud region such as GRA11 or BHS5");
+
+/** How long to wait for an operation OVH carries out in the background, in minutes (fractions allowed). */
+export const timeoutMinutes = z.number().positive().max(24 * 60);

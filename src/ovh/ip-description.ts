@@ -1,0 +1,75 @@
+/**
+ * `ovh.IpDescription`: the description of an IP block of the account (a failover IP, a block
+ * routed to a server). The block itself is bought outside the API; its description is the one
+ * field OVH lets a program change in place (a reverse DNS record can only be deleted and made
+ * again). Destroying the resource clears the description.
+ */
+import { isIP } from "node:net";
+import { z } from "zod";
+import type { RequestContext } from "../core/errors";
+import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type OvhClient, ovh } from "./client";
+import { path, readOrUndefined } from "./common";
+
+/** An address or a CIDR block; a lone address is the block of that one address (/32 or /128). */
+const ipBlock = z
+  .string()
+  .refine((text) => {
+    const [address, prefix, ...rest] = text.split("/");
+    const version = isIP(address);
+    return version !== 0 && rest.length === 0 && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)));
+  }, "must be an IP address or block, e.g. 203.0.113.7 or 203.0.113.16/29")
+  .transform((text) => (text.includes("/") ? text : `${text}/${isIP(text) === 4 ? 32 : 128}`));
+
+const inputs = z.object({
+  /** The block, as `/ip` lists it; changing it manages another block's description. */
+  ip: ipBlock,
+  description: z.string().max(255),
+});
+
+const ipItem = z.object({
+  ip: z.string(),
+  description: z.string().nullable(),
+  type: z.string(),
+  version: z.number().int(),
+  routedTo: z.object({ serviceName: z.string().nullable() }).nullable(),
+});
+
+export type IpDescriptionArgs = z.input<typeof inputs>;
+export type IpDescriptionOutputs = z.output<typeof inputs> & { type: string; version: number; routedTo: string };
+
+function outputsOf(item: z.infer<typeof ipItem>): IpDescriptionOutputs {
+  return { ip: item.ip, description: item.description ?? "", type: item.type, version: item.version, routedTo: item.routedTo?.serviceName ?? "" };
+}
+
+const getIp = (client: OvhClient, context: RequestContext, ip: string) => client.request(context, "GET", path`/ip/${ip}`, ipItem);
+
+const setDescription = (client: OvhClient, context: RequestContext, ip: string, description: string | null) =>
+  client.call(context, "PUT", path`/ip/${ip}`, { body: { description } });
+
+const IpDescriptionResource = defineResource({
+  cloud: ovh,
+  kind: "IpDescription",
+  inputs,
+  outputNames: ["ip", "description", "type", "version", "routedTo"],
+  replaceOnChange: ["ip"],
+  describe: (values, id) => `description of IP ${values.ip ?? id}`,
+
+  // Setting a description twice gives the same result: no reconciliation needed.
+  async create(client, { ip, description }, scope) {
+    await setDescription(client, scope.context("set IP description"), ip, description);
+    return { id: ip, outputs: outputsOf(await getIp(client, scope.context("read IP"), ip)) };
+  },
+
+  read: (client, id, _olds, scope) => readOrUndefined(async () => outputsOf(await getIp(client, scope.context("read IP"), id))),
+
+  async update(client, id, { description }, _olds, _changed, scope) {
+    await setDescription(client, scope.context("set IP description"), id, description);
+    return outputsOf(await getIp(client, scope.context("read IP"), id));
+  },
+
+  delete: (client, id, _olds, scope) => setDescription(client, scope.context("clear IP description"), id, null),
+});
+
+export interface IpDescription extends ResourceOutputs<IpDescriptionOutputs> {}
+export class IpDescription extends IpDescriptionResource {}

@@ -31,6 +31,8 @@ const ops = providerOperations({
   replaceOnChange: ["region"],
   deleteBeforeReplace: true,
   describe: (values) => `widget "${values.name}"`,
+  // A rename to a "legacy-" name needs a new widget (a rule on both values).
+  replacesWhen: (_client, olds, news) => (news.name.startsWith("legacy-") && olds.name !== news.name ? ["name"] : []),
   validate: (news, olds) => (olds.size !== undefined && news.size < olds.size ? [{ property: "size", reason: "may only grow" }] : []),
   async create(_client, wanted, scope) {
     calls.push("create");
@@ -124,6 +126,15 @@ describe("diff", () => {
       replaces: ["region"],
       deleteBeforeReplace: true,
     });
+  });
+
+  test("a replacement that depends on the old and the new value", async () => {
+    expect(await ops.diff("w1", olds, { name: "legacy-a", size: 1, region: "US" })).toEqual({
+      changes: true,
+      replaces: ["region", "name"],
+      deleteBeforeReplace: true,
+    });
+    expect(await ops.diff("w1", olds, { name: "legacy-a", size: 1, region: UNKNOWN })).toMatchObject({ replaces: ["region"] });
   });
 
   test("an unknown value is a change; an omitted optional input is not", async () => {

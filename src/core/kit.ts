@@ -73,6 +73,12 @@ export interface ResourceDefinition<
    * run at preview once every input is known.
    */
   validate?(news: z.output<Schema>, olds: Partial<z.output<Schema>>): CheckFailure[];
+  /**
+   * Fields whose change replaces the resource only for some old and new values (e.g. a flavor the
+   * cloud can resize to or not), asked at preview once every input is known; added to
+   * `replaceOnChange`'s.
+   */
+  replacesWhen?(client: Client, olds: NoInfer<Outputs>, news: z.output<Schema>): Promise<string[]> | string[];
   /** A warning the preview should carry for these changed fields (e.g. "reinstalls the disk"). */
   changeWarning?(changed: string[]): string | undefined;
   /** How errors and progress name the resource, e.g. `tag "web"`. */
@@ -223,7 +229,11 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
 
     async diff(_id, olds, news) {
       const changed = changedKeys(olds, news);
-      const replaces = changed.filter((key) => replaceKeys.has(key));
+      const conditional =
+        def.replacesWhen && changed.length > 0 && !containsUnknown(news)
+          ? await def.replacesWhen(def.cloud.client(), olds as Outputs, news as Inputs)
+          : [];
+      const replaces = [...new Set([...changed.filter((key) => replaceKeys.has(key)), ...conditional])];
       const warning = def.changeWarning?.(changed);
       if (warning) progress(`warning: ${def.cloud.cloud}:${def.kind} ${def.describe(news as Partial<Inputs> & Plain)}: ${warning}`);
       return {

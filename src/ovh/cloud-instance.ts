@@ -5,12 +5,12 @@
  * replaces the instance, and the preview says which. Everything else replaces it.
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
-import { cloudRegion, idParts, path, readOrUndefined, replaceWhen, serviceName, timeoutMinutes } from "./common";
+import { cloudRegion, idParts, path, serviceName, timeoutMinutes } from "./common";
 import { getNetwork } from "./cloud-private-network";
 
 const inputs = z.object({
@@ -177,6 +177,13 @@ const CloudInstanceResource = defineResource({
   replaceOnChange: ["serviceName", "region", "image", "sshKeyId", "networks", "publicNetwork", "userData"],
   secretInputs: ["userData"],
   describe: (values, id) => `instance ${values.name ? `"${values.name}"` : id}`,
+  // Whether OVH can resize to the new flavor depends on both flavors: asked of the API at preview.
+  async replacesWhen(client: OvhClient, olds: CloudInstanceOutputs, news: Inputs) {
+    if (olds.flavor === news.flavor || olds.region !== news.region) return [];
+    const context = { cloud: "ovh" as const, operation: "compare flavors for a resize", resource: `instance "${news.name}"` };
+    const [from, to] = await Promise.all([olds.flavor, news.flavor].map((flavor) => flavorNamed(client, context, news, flavor)));
+    return canResize(from, to) ? [] : ["flavor"];
+  },
   changeWarning: (changed) =>
     changed.includes("flavor") ? "a new flavor resizes the instance (it restarts) where OVH allows it, otherwise replaces it" : undefined,
 
@@ -257,17 +264,6 @@ const CloudInstanceResource = defineResource({
       howToRaise: "the instance's timeoutMinutes input",
     });
   },
-});
-
-// Whether OVH can resize to the new flavor depends on both flavors: asked of the API at preview.
-replaceWhen("ovh:CloudInstance", async (olds, news) => {
-  if (olds.flavor === news.flavor || olds.region !== news.region) return [];
-  const client = ovh.client();
-  const context = { cloud: "ovh" as const, operation: "compare flavors for a resize", resource: `instance "${String(news.name)}"` };
-  const [from, to] = await Promise.all(
-    [olds.flavor, news.flavor].map((flavor) => flavorNamed(client, context, news as Inputs, String(flavor))),
-  );
-  return canResize(from, to) ? [] : ["flavor"];
 });
 
 export interface CloudInstance extends ResourceOutputs<CloudInstanceOutputs> {}

@@ -5,12 +5,12 @@
  * first: a VLAN is used by one network at a time).
  */
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
-import { cloudRegion, idParts, path, readOrUndefined, replaceWhen, serviceName, timeoutMinutes } from "./common";
+import { cloudRegion, idParts, path, serviceName, timeoutMinutes } from "./common";
 
 const sortedRegions = z.array(cloudRegion).min(1).transform((regions) => [...new Set(regions)].sort());
 
@@ -87,6 +87,9 @@ const CloudPrivateNetworkResource = defineResource({
   autoName: "name",
   replaceOnChange: ["serviceName", "vlanId"],
   deleteBeforeReplace: true,
+  // OVH can add a region to a network but not take one away.
+  replacesWhen: (_client: OvhClient, olds: CloudPrivateNetworkOutputs, news: Inputs) =>
+    news.regions && (olds.regions ?? []).some((region) => !news.regions!.includes(region)) ? ["regions"] : [],
   describe: (values, id) => `private network ${values.name ? `"${values.name}"` : id}`,
 
   async create(client, wanted, scope) {
@@ -134,16 +137,6 @@ const CloudPrivateNetworkResource = defineResource({
     await client.call(scope.context("delete private network"), "DELETE", networkPath(project, networkId));
   },
 });
-
-// OVH can add a region to a network but not take one away.
-replaceWhen(
-  "ovh:CloudPrivateNetwork",
-  (olds, news) => {
-    const wanted = news.regions as string[] | undefined;
-    return wanted && ((olds.regions as string[] | undefined) ?? []).some((region) => !wanted.includes(region)) ? ["regions"] : [];
-  },
-  { deleteBeforeReplace: true },
-);
 
 export interface CloudPrivateNetwork extends ResourceOutputs<CloudPrivateNetworkOutputs> {}
 export class CloudPrivateNetwork extends CloudPrivateNetworkResource {}

@@ -4,10 +4,11 @@
  * names are unique in a project).
  */
 import { z } from "zod";
+import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { ovh } from "./client";
-import { cloudRegion, idParts, path, readOrUndefined, serviceName } from "./common";
+import { cloudRegion, idParts, path, serviceName } from "./common";
 
 const inputs = z.object({
   serviceName,

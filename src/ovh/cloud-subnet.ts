@@ -5,11 +5,11 @@
  */
 import { BlockList, isIPv4 } from "node:net";
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
-import { cloudRegion, idParts, readOrUndefined, serviceName } from "./common";
+import { cloudRegion, idParts, serviceName } from "./common";
 import { networkPath } from "./cloud-private-network";
 
 const ipv4 = z.string().refine((text) => isIPv4(text), "must be an IPv4 address");

@@ -1,11 +1,5 @@
 /** Helpers shared by the OVH resources. */
-import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { readOrUndefined } from "../core/errors";
-import { containsUnknown } from "../core/kit";
-import { operationsFor } from "../core/registry";
-
-export { readOrUndefined };
 
 /** A path whose parameters are percent-encoded: path`/ip/${"192.0.2.0/24"}` is `/ip/192.0.2.0%2F24`. */
 export function path(strings: TemplateStringsArray, ...params: (string | number)[]): string {
@@ -22,28 +16,6 @@ export function idParts(id: string, names: readonly string[]): string[] {
     throw new Error(`ovh: "${id}" is not an id of the form ${names.map((n) => `<${n}>`).join("/")}`);
   }
   return parts;
-}
-
-type Plain = Record<string, unknown>;
-
-/**
- * Adds replacements that depend on the old and new values to a resource's diff (the kit replaces
- * on fields fixed in advance): e.g. a flavor OVH cannot resize to, or a region a network cannot
- * leave. `rule` runs once every input is known and returns the fields to replace on.
- */
-export function replaceWhen(
-  token: string,
-  rule: (olds: Plain, news: Plain) => Promise<string[]> | string[],
-  options: { deleteBeforeReplace?: boolean } = {},
-): void {
-  const operations = operationsFor(token);
-  const kitDiff = operations.diff;
-  operations.diff = async (id, olds, news): Promise<pulumi.dynamic.DiffResult> => {
-    const result = await kitDiff(id, olds, news);
-    if (!result.changes || containsUnknown(news)) return result;
-    const replaces = [...new Set([...(result.replaces ?? []), ...(await rule(olds, news))])];
-    return { ...result, replaces, deleteBeforeReplace: replaces.length > 0 && options.deleteBeforeReplace === true };
-  };
 }
 
 /** A Public Cloud project's id (`serviceName` in OVH's API): changing it replaces the resource. */

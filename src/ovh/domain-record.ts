@@ -7,11 +7,11 @@
  */
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
-import { idParts, path, readOrUndefined } from "./common";
+import { idParts, path } from "./common";
 
 export const RECORD_TYPES = [
   "A", "AAAA", "CAA", "CNAME", "DKIM", "DMARC", "DNAME", "LOC", "MX", "NAPTR", "NS", "PTR", "SPF", "SRV", "SSHFP", "TLSA", "TXT",

@@ -6,10 +6,10 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
-import type { RequestContext } from "../core/errors";
+import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { type OvhClient, ovh } from "./client";
-import { path, readOrUndefined } from "./common";
+import { path } from "./common";
 
 /** An address or a CIDR block; a lone address is the block of that one address (/32 or /128). */
 const ipBlock = z

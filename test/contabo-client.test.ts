@@ -27,12 +27,12 @@ function freshClient(target: ContaboEmulator = emulator): ContaboClient {
 test("one token for many calls; a 401 (revoked token) re-authenticates once", async () => {
   const client = freshClient();
   await Promise.all(Array.from({ length: 5 }, () => client.list(context(), "/v1/tags", { item: tagItem })));
-  expect(client.tokenRequests).toBe(1);
+  expect(client.token.requests).toBe(1);
 
   // The emulator forgets its tokens, as after a revocation.
   emulator.reset();
   await client.list(context(), "/v1/tags", { item: tagItem });
-  expect(client.tokenRequests).toBe(2);
+  expect(client.token.requests).toBe(2);
 });
 
 test("a token is renewed before it expires", async () => {
@@ -41,7 +41,7 @@ test("a token is renewed before it expires", async () => {
   await client.list(context(), "/v1/tags", { item: tagItem });
   await new Promise((resolve) => setTimeout(resolve, 1_100));
   await client.list(context(), "/v1/tags", { item: tagItem });
-  expect(client.tokenRequests).toBe(2);
+  expect(client.token.requests).toBe(2);
   // No request was refused for an expired token.
   expect(shortLived.log.entries.filter((entry) => entry.status === 401)).toHaveLength(0);
   await shortLived.stop();

@@ -114,12 +114,12 @@ describe("OAuth2", () => {
     const client = oauth2Client();
     const clockReads = entries("/1.0/auth/time").length;
     await Promise.all(Array.from({ length: 5 }, () => client.request(context(), "GET", "/domain/zone", zones)));
-    expect(client.tokenRequests).toBe(1);
+    expect(client.token?.requests).toBe(1);
     // Bearer requests are not signed: no clock read.
     expect(entries("/1.0/auth/time")).toHaveLength(clockReads);
     emulator.reset();
     await client.request(context(), "GET", "/domain/zone", zones);
-    expect(client.tokenRequests).toBe(2);
+    expect(client.token?.requests).toBe(2);
   });
 
   test("a token is renewed before it expires", async () => {
@@ -128,7 +128,7 @@ describe("OAuth2", () => {
     await client.request(context(), "GET", "/domain/zone", zones);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await client.request(context(), "GET", "/domain/zone", zones);
-    expect(client.tokenRequests).toBe(2);
+    expect(client.token?.requests).toBe(2);
     expect(shortLived.log.entries.filter((entry) => entry.status === 401)).toHaveLength(0);
     await shortLived.stop();
   });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure, CloudBinding } from "../core/kit";
+import { AccessToken } from "../core/oauth";
 import { withRetries } from "../core/retry";
 import {
   type SettingSpec,
@@ -54,7 +55,6 @@ function readSettings(): { settings: Partial<ContaboSettings>; problems: CheckFa
   return { settings, problems };
 }
 
-const tokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
 const errorBody = z.object({ message: z.union([z.string(), z.array(z.string())]) }).loose();
 const keycloakError = z.object({ error: z.string(), error_description: z.string().optional() }).loose();
 
@@ -65,8 +65,6 @@ const pagination = z.object({
   page: z.number(),
 });
 
-/** Renew the token this long before the API says it expires. */
-const TOKEN_RENEW_MARGIN_MS = 30_000;
 const PAGE_SIZE = 100;
 /** How long after a write a 404 on reading it back is taken for eventual consistency. */
 const READ_AFTER_WRITE_WINDOW_MS = 60_000;
@@ -81,13 +79,23 @@ export interface RequestOptions<T> {
 }
 
 export class ContaboClient {
-  private token?: { value: string; renewAt: number };
-  private pendingToken?: Promise<string>;
+  /** OAuth2 password grant: one token per process, renewed before it expires. */
+  readonly token: AccessToken;
   private readonly recentWrites = new Map<string, number>();
-  /** Token requests made by this client: one per process is the goal. */
-  tokenRequests = 0;
 
-  constructor(private readonly settings: ContaboSettings) {}
+  constructor(private readonly settings: ContaboSettings) {
+    this.token = new AccessToken({
+      url: settings.tokenUrl,
+      form: {
+        client_id: settings.clientId,
+        client_secret: settings.clientSecret,
+        username: settings.user,
+        password: settings.password,
+        grant_type: "password",
+      },
+      error: (context, res) => apiError(context, res, undefined),
+    });
+  }
 
   /** Sends one request and returns the envelope's `data` items, parsed. */
   async request<T>(context: RequestContext, method: HttpMethod, path: string, options: RequestOptions<T>): Promise<T[]> {
@@ -140,7 +148,7 @@ export class ContaboClient {
     let reauthenticated = false;
     const attempt = async (): Promise<unknown> => {
       const headers: Record<string, string> = {
-        authorization: `Bearer ${await this.accessToken(context)}`,
+        authorization: `Bearer ${await this.token.get(context)}`,
         "x-request-id": randomUUID(),
         accept: "application/json",
       };
@@ -150,7 +158,7 @@ export class ContaboClient {
       // A token can be revoked or expire early: re-authenticate once.
       if (res.status === 401 && !reauthenticated) {
         reauthenticated = true;
-        this.token = undefined;
+        this.token.forget();
         return attempt();
       }
       if (res.status >= 400) throw apiError(context, res, headers["x-request-id"]);
@@ -181,49 +189,6 @@ export class ContaboClient {
   private writtenRecently(path: string): boolean {
     const at = this.recentWrites.get(path);
     return at !== undefined && Date.now() - at < READ_AFTER_WRITE_WINDOW_MS;
-  }
-
-  private async accessToken(context: RequestContext): Promise<string> {
-    if (this.token && Date.now() < this.token.renewAt) return this.token.value;
-    // Concurrent operations share one token request.
-    this.pendingToken ??= this.fetchToken(context).finally(() => {
-      this.pendingToken = undefined;
-    });
-    return this.pendingToken;
-  }
-
-  private async fetchToken(context: RequestContext): Promise<string> {
-    const tokenContext = { ...context, operation: `${context.operation}: get an access token` };
-    const form = new URLSearchParams({
-      client_id: this.settings.clientId,
-      client_secret: this.settings.clientSecret,
-      username: this.settings.user,
-      password: this.settings.password,
-      grant_type: "password",
-    });
-    const res = await withRetries(
-      async () => {
-        this.tokenRequests++;
-        const answer = await send(tokenContext, {
-          method: "POST",
-          url: this.settings.tokenUrl,
-          headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-          body: form.toString(),
-        });
-        if (answer.status >= 400) throw apiError(tokenContext, answer, undefined);
-        return answer;
-      },
-      // Asking for a token twice creates nothing: safe to repeat.
-      { idempotent: true },
-    );
-    const parsed = tokenAnswer.safeParse(parseJsonBody(res.text));
-    if (!parsed.success) throw new UnexpectedResponseError(tokenContext, "token answer without access_token/expires_in");
-    const lifetimeMs = parsed.data.expires_in * 1000;
-    this.token = {
-      value: parsed.data.access_token,
-      renewAt: Date.now() + Math.max(lifetimeMs / 2, lifetimeMs - TOKEN_RENEW_MARGIN_MS),
-    };
-    return this.token.value;
   }
 }
 

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { CloudApiError, ConfigurationError, type RequestContext, UnexpectedResponseError } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure, CloudBinding } from "../core/kit";
+import { AccessToken } from "../core/oauth";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
 
@@ -148,10 +149,7 @@ const limiter = new RateLimiter({ tokensPerInterval: 1, interval: 1000 / 18 });
 
 const errorBody = z.object({ class: z.string().optional(), errorCode: z.string().optional(), message: z.string() }).loose();
 const oauthError = z.object({ error: z.string(), error_description: z.string().optional() }).loose();
-const tokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
 
-/** Renew a token this long before the API says it expires. */
-const TOKEN_RENEW_MARGIN_MS = 30_000;
 
 export interface CallOptions {
   query?: Record<string, string | number | undefined>;
@@ -164,12 +162,19 @@ type Headers = Record<string, string>;
 
 export class OvhClient {
   private clockOffset?: Promise<number>;
-  private token?: { value: string; renewAt: number };
-  private pendingToken?: Promise<string>;
-  /** OAuth2 token requests made by this client: one per token lifetime is the goal. */
-  tokenRequests = 0;
+  /** With OAuth2: the client-credentials token, renewed before it expires. */
+  readonly token?: AccessToken;
 
-  constructor(readonly settings: OvhSettings) {}
+  constructor(readonly settings: OvhSettings) {
+    const auth = settings.auth;
+    if (auth.kind === "oauth2") {
+      this.token = new AccessToken({
+        url: auth.tokenUrl,
+        form: { grant_type: "client_credentials", client_id: auth.clientId, client_secret: auth.clientSecret, scope: "all" },
+        error: apiError,
+      });
+    }
+  }
 
   /** Sends a request and parses its answer. */
   async request<T>(context: RequestContext, method: HttpMethod, path: string, schema: z.ZodType<T>, options: CallOptions = {}): Promise<T> {
@@ -200,9 +205,9 @@ export class OvhClient {
       if (body) headers["content-type"] = "application/json";
       const res = await send(context, { method, url: url.toString(), headers, body: body || undefined });
       // An OAuth2 token can be revoked or expire early: get a new one once.
-      if (res.status === 401 && this.settings.auth.kind === "oauth2" && !reauthenticated) {
+      if (res.status === 401 && this.token && !reauthenticated) {
         reauthenticated = true;
-        this.token = undefined;
+        this.token.forget();
         return attempt();
       }
       if (res.status >= 400) throw apiError(context, res);
@@ -215,7 +220,7 @@ export class OvhClient {
   private async authorizer(context: RequestContext): Promise<(method: string, url: string, body: string) => Headers> {
     const auth = this.settings.auth;
     if (auth.kind === "oauth2") {
-      const token = await this.accessToken(context);
+      const token = await this.token!.get(context);
       return () => ({ authorization: `Bearer ${token}` });
     }
     const offset = await this.serverClockOffset(context);
@@ -255,49 +260,6 @@ export class OvhClient {
     const serverTime = z.number().int().safeParse(parseJsonBody(res.text));
     if (!serverTime.success) throw new UnexpectedResponseError(timeContext, `/auth/time answered ${res.text.slice(0, 100)}, not a number`);
     return serverTime.data - Math.floor(Date.now() / 1000);
-  }
-
-  private async accessToken(context: RequestContext): Promise<string> {
-    if (this.token && Date.now() < this.token.renewAt) return this.token.value;
-    // Concurrent operations share one token request.
-    this.pendingToken ??= this.fetchToken(context).finally(() => {
-      this.pendingToken = undefined;
-    });
-    return this.pendingToken;
-  }
-
-  private async fetchToken(context: RequestContext): Promise<string> {
-    const auth = this.settings.auth as Extract<OvhAuth, { kind: "oauth2" }>;
-    const tokenContext = { ...context, operation: `${context.operation}: get an OAuth2 access token` };
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: auth.clientId,
-      client_secret: auth.clientSecret,
-      scope: "all",
-    });
-    const res = await withRetries(
-      async () => {
-        this.tokenRequests++;
-        const answer = await send(tokenContext, {
-          method: "POST",
-          url: auth.tokenUrl,
-          headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-          body: form.toString(),
-        });
-        if (answer.status >= 400) throw apiError(tokenContext, answer);
-        return answer;
-      },
-      // Asking for a token twice creates nothing: safe to repeat.
-      { idempotent: true },
-    );
-    const parsed = tokenAnswer.safeParse(parseJsonBody(res.text));
-    if (!parsed.success) throw new UnexpectedResponseError(tokenContext, "token answer without access_token/expires_in");
-    const lifetimeMs = parsed.data.expires_in * 1000;
-    this.token = {
-      value: parsed.data.access_token,
-      renewAt: Date.now() + Math.max(lifetimeMs / 2, lifetimeMs - TOKEN_RENEW_MARGIN_MS),
-    };
-    return this.token.value;
   }
 }
 

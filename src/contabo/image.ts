@@ -18,7 +18,8 @@ const inputs = z.object({
   /** Where Contabo downloads the image from; changing it replaces the image. */
   url: z
     .url({ protocol: /^https?$/, error: "must be an http or https URL" })
-    .refine((url) => /\.(iso|qcow2)$/i.test(new URL(url).pathname), "must point to an .iso or .qcow2 file"),
+    // A URL that does not parse has its failure above already.
+    .refine((url) => !URL.canParse(url) || /\.(iso|qcow2)$/i.test(new URL(url).pathname), "must point to an .iso or .qcow2 file"),
   osType: z.enum(["Linux", "Windows"]),
   version: z.string().min(1).max(255),
   /** How long to wait for the download. */

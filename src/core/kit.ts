@@ -136,7 +136,7 @@ function withoutProvider(props: Plain): Plain {
 export function zodFailures(error: z.ZodError): CheckFailure[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ property: key, reason: "unknown property" }));
+      return issue.keys.map((key) => ({ property: [...issue.path, key].join("."), reason: "unknown property" }));
     }
     return [{ property: issue.path.join(".") || "(inputs)", reason: issue.message }];
   });

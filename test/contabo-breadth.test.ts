@@ -148,7 +148,7 @@ describe("contabo.Image", () => {
     }).catch((e) => e);
     expect(error.message).toMatch(/^contabo: .*image "broken".*the download failed: Download of .* failed/);
     expect(error.id).toEqual(expect.any(String));
-    expect(error.properties).toMatchObject({ name: "broken", format: "iso" });
+    expect(error.properties).toMatchObject({ name: "broken", imageId: error.id });
   });
 
   test("the URL is checked at preview", async () => {

@@ -70,3 +70,33 @@ test("random faults on 20% of requests: every operation converges, no duplicates
   console.log(`20% faults: ${created} of ${names.length} tag creates converged, ${failed.length} failed clearly, 0 duplicates`);
   expect(created).toBeGreaterThanOrEqual(names.length - 2);
 });
+
+test("the first read after an order fails: the instance is kept in the state, not ordered again", async () => {
+  for (let i = 0; i < 8; i++) emulator.faults.next({ kind: "503", match: { method: "GET", path: /^\/v1\/compute\/instances\/\d+$/ } });
+  const error = await checkAndCreate("Instance", { displayName: "unread" }).catch((e) => e);
+  emulator.faults.clear();
+  const ordered = [...emulator.store.instances.values()].filter((i) => i.displayName === "unread");
+  expect(ordered).toHaveLength(1);
+  expect(error.id).toBe(String(ordered[0].instanceId));
+  expect(error.properties).toMatchObject({ displayName: "unread", instanceId: ordered[0].instanceId });
+});
+
+test("a lost answer to a reinstall does not reinstall (wipe the disk) twice", async () => {
+  const { id, outs, inputs } = await checkAndCreate("Instance", { displayName: "reinstall-once" });
+  emulator.faults.next({ kind: "reset-after", match: { method: "PUT" } });
+  const before = emulator.log.entries.length;
+  const updated = await ops("Instance").update(id, outs, { ...inputs, defaultUser: "root" });
+  expect(updated.outs).toMatchObject({ defaultUser: "root", status: "running" });
+  expect(emulator.log.entries.slice(before).filter((entry) => entry.method === "PUT")).toHaveLength(1);
+});
+
+test("an instance whose product is not available fails at once, not after the timeout", async () => {
+  const creating = checkAndCreate("Instance", { displayName: "unavailable" });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const instance = [...emulator.store.instances.values()].find((i) => i.displayName === "unavailable")!;
+  emulator.setInstanceStatus(instance.instanceId, "product_not_available" as never);
+  const started = Date.now();
+  const error = await creating.catch((e) => e);
+  expect(error.message).toMatch(/the product is not available in this region/);
+  expect(Date.now() - started).toBeLessThan(10_000);
+});

@@ -291,6 +291,26 @@ describe("ovh.CloudInstance", () => {
     expect(error.properties).toMatchObject({ name: "doomed", instanceId: doomed.id });
   });
 
+  test("a stopped instance is renamed without waiting for it to be ACTIVE", async () => {
+    const { id, outs, inputs } = await checkAndCreate("CloudInstance", { serviceName: project, name: "sleeper", region: "GRA11", flavor: "d2-2", image: "Debian 12" });
+    emulator.setInstanceStatus(outs.instanceId as string, "SHUTOFF");
+    const started = Date.now();
+    const renamed = await ops("CloudInstance").update(id, outs, { ...inputs, name: "sleeper-2", timeoutMinutes: 0.05 });
+    expect(renamed.outs).toMatchObject({ name: "sleeper-2", status: "SHUTOFF" });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await ops("CloudInstance").delete(id, renamed.outs);
+  });
+
+  test("the first read after a create fails: the instance is kept in the state", async () => {
+    for (let i = 0; i < 8; i++) emulator.faults.next({ kind: "503", match: { method: "GET", path: /\/instance\/[^/]+$/ } });
+    const error = await checkAndCreate("CloudInstance", { serviceName: project, name: "unread", region: "GRA11", flavor: "d2-2", image: "Debian 12" }).catch((e) => e);
+    emulator.faults.clear();
+    const made = [...emulator.store.projects.get(project)!.instances.values()].filter((i) => i.name === "unread");
+    expect(made).toHaveLength(1);
+    expect(error.id).toBe(`${project}/${made[0].id}`);
+    expect(error.properties).toMatchObject({ name: "unread", instanceId: made[0].id });
+  });
+
   test("unknown flavor or image: the error lists what the region has", async () => {
     const error = await checkAndCreate("CloudInstance", { serviceName: project, name: "x", region: "GRA11", flavor: "z9-999", image: "Debian 12" }).catch((e) => e);
     expect(error.message).toMatch(/no flavor "z9-999" in GRA11; there are b2-15, b2-15-flex, b2-30/);

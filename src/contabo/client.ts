@@ -113,8 +113,8 @@ export class ContaboClient {
   }
 
   /** Sends a request whose answer has no useful body (DELETE 204). */
-  async call(context: RequestContext, method: HttpMethod, path: string, body?: unknown): Promise<void> {
-    await this.send(context, method, path, { body, item: z.unknown() });
+  async call(context: RequestContext, method: HttpMethod, path: string, body?: unknown, idempotent?: boolean): Promise<void> {
+    await this.send(context, method, path, { body, item: z.unknown(), idempotent });
   }
 
   /** Every item of a list, following the pagination to the last page. */

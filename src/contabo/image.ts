@@ -93,9 +93,8 @@ const ImageResource = defineResource({
         return found.find((i) => i.name === wanted.name && i.url === wanted.url && Date.parse(i.creationDate) >= started - 60_000);
       },
     });
-    const first = await getImage(client, scope.context("read image"), imageId);
-    // From here on the image exists: a failed wait must not lose it from the state.
-    scope.created(imageId, outputsOf(first, wanted));
+    // From here on the image exists: a failed read or wait must not lose it from the state.
+    scope.created(imageId, { ...wanted, imageId });
     const downloaded = await waitFor({
       context: scope.context("wait for image download"),
       waitingFor: "status downloaded",

@@ -137,6 +137,14 @@ function getInstance(client: ContaboClient, context: RequestContext, id: string 
   return client.one(context, "GET", idPath(instances, id), { item: instanceItem });
 }
 
+/** Statuses an instance does not leave by itself: waiting for them is pointless. */
+const STUCK_STATUSES: Record<string, (message?: string) => string> = {
+  error: (message) => `instance is in status error: ${message ?? "no message"}`,
+  product_not_available: () => "the product is not available in this region (status product_not_available)",
+  verification_required: () => "Contabo asks to verify the account first (status verification_required): see the customer panel",
+  pending_payment: () => "the order waits for a payment (status pending_payment): see the customer panel",
+};
+
 /** Waits until the instance reaches a status; `error` fails at once with the API's own message. */
 function waitForStatus(
   client: ContaboClient,
@@ -150,7 +158,7 @@ function waitForStatus(
     waitingFor: `status ${status}`,
     poll: () => getInstance(client, scope.context("read instance status"), id),
     isDone: (item) => item.status === status,
-    failure: (item) => (item.status === "error" ? `instance is in status error: ${item.errorMessage ?? "no message"}` : undefined),
+    failure: (item) => STUCK_STATUSES[item.status]?.(item.errorMessage),
     describe: (item) => item.status,
     timeoutMs: timeoutMinutes * 60_000,
     howToRaise: "the instance's timeoutMinutes input",
@@ -231,9 +239,8 @@ const InstanceResource = defineResource({
       find: () => findOrdered(client, scope.context("look up ordered instance"), wanted.displayName, started),
     });
     const id = ordered.instanceId;
-    const first = await getInstance(client, scope.context("read instance"), id);
-    // From here on the instance exists: a failed wait must not lose it from the state.
-    scope.created(String(id), outputsOf(first, wanted));
+    // From here on the instance exists: a failed read or wait must not lose it from the state.
+    scope.created(String(id), { ...wanted, instanceId: id });
     let ready = await waitForStatus(client, scope, id, "running", timeoutMinutes);
     if (powerState === "stopped") ready = await setPowerState(client, scope, id, "stopped", timeoutMinutes);
     return { id: String(id), outputs: outputsOf(ready, wanted) };
@@ -253,9 +260,13 @@ const InstanceResource = defineResource({
     if (reinstall) {
       const { imageId, sshKeys, rootPassword, userData, defaultUser } = wanted;
       progress(`contabo: reinstalling instance "${wanted.displayName}" (${id}): its disk is wiped`);
-      // Reinstalling twice gives the same result: safe to retry.
-      await client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), {
-        imageId, sshKeys, rootPassword, userData, defaultUser,
+      // Sent once: a second reinstall would wipe the disk again. After a lost answer, an instance
+      // installing shows the first one was taken.
+      await sendOnce<unknown>({
+        what: `reinstall instance ${id}`,
+        send: () =>
+          client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), { imageId, sshKeys, rootPassword, userData, defaultUser }, false),
+        find: async () => ((await getInstance(client, scope.context("read instance"), id)).status === "installing" ? true : undefined),
       });
       await waitForStatus(client, scope, id, "running", wanted.timeoutMinutes);
     }

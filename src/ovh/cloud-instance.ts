@@ -69,6 +69,9 @@ export type CloudInstanceOutputs = Inputs & {
   created: string;
 };
 
+/** Statuses an instance leaves by itself, towards ACTIVE. */
+const TRANSITIONAL_STATUSES = ["BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "REBOOT", "HARD_REBOOT"];
+
 /** Outputs from the API's view, keeping what the API does not return (networks as given, user data). */
 function outputsOf(project: string, item: InstanceItem, known: Partial<CloudInstanceOutputs>): CloudInstanceOutputs {
   const publicIp = (version: number) => item.ipAddresses.find((a) => a.type === "public" && a.version === version)?.ip ?? "";
@@ -77,8 +80,10 @@ function outputsOf(project: string, item: InstanceItem, known: Partial<CloudInst
     name: item.name,
     region: item.region,
     flavor: item.flavor.name,
-    image: item.image.name,
-    sshKeyId: item.sshKey?.id,
+    // Set at creation only and replacing when changed: a later rename of the image or removal of
+    // the key must not make a refresh plan a replacement, so what was given is kept.
+    image: known.image ?? item.image.name,
+    sshKeyId: known.sshKeyId ?? item.sshKey?.id,
     networks: known.networks ?? [],
     publicNetwork: item.ipAddresses.some((a) => a.type === "public"),
     userData: known.userData,
@@ -221,8 +226,8 @@ const CloudInstanceResource = defineResource({
       },
     });
     const id = `${name}/${created.id}`;
-    // From here on the instance exists: a failed wait must not lose it from the state.
-    scope.created(id, outputsOf(name, await getInstance(client, scope.context("read instance"), name, created.id), wanted));
+    // From here on the instance exists: a failed read or wait must not lose it from the state.
+    scope.created(id, { ...wanted, instanceId: created.id });
     const active = await waitUntilActive(client, scope, name, created.id, wanted.timeoutMinutes);
     return { id, outputs: outputsOf(name, active, wanted) };
   },
@@ -247,7 +252,13 @@ const CloudInstanceResource = defineResource({
         await client.call(scope.context(`resize instance to ${flavor.name}`), "POST", `${instancePath(name, instanceId)}/resize`, { body: { flavorId: flavor.id } });
       }
     }
-    return outputsOf(name, await waitUntilActive(client, scope, name, instanceId, wanted.timeoutMinutes), { ...olds, ...wanted });
+    // Wait only while the instance is on its way (a resize, or a create whose wait failed): a
+    // stopped or shelved instance stays as it is.
+    const now = await getInstance(client, scope.context("read instance"), name, instanceId);
+    const settled = TRANSITIONAL_STATUSES.includes(now.status)
+      ? await waitUntilActive(client, scope, name, instanceId, wanted.timeoutMinutes)
+      : now;
+    return outputsOf(name, settled, { ...olds, ...wanted });
   },
 
   async delete(client, id, olds, scope) {

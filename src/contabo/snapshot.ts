@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
+import { idParts } from "../core/ids";
 import { sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
 import { numericId } from "./common";
@@ -42,7 +43,7 @@ const snapshots = (instanceId: number | string) => `/v1/compute/instances/${inst
 
 /** A snapshot's id in the state is `<instanceId>/<snapshotId>`: the API path needs both. */
 function snapshotPath(id: string): string {
-  const [instanceId, snapshotId] = id.split("/");
+  const [instanceId, snapshotId] = idParts("contabo", id, ["instanceId", "snapshotId"]);
   return `${snapshots(instanceId)}/${encodeURIComponent(snapshotId)}`;
 }
 

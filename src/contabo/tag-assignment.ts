@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
+import { idParts } from "../core/ids";
 import { sendOnce } from "../core/reconcile";
 import { contabo } from "./client";
 import { numericId } from "./common";
@@ -42,8 +43,8 @@ const pathOf = ({ tagId, resourceType, resourceId }: z.output<typeof inputs>) =>
 
 /** The parts of an assignment id, `<tagId>/<resourceType>/<resourceId>`. */
 function parseId(id: string): z.output<typeof inputs> {
-  const [tagId, resourceType, ...rest] = id.split("/");
-  return inputs.parse({ tagId: Number(tagId), resourceType, resourceId: rest.join("/") });
+  const [tagId, resourceType, resourceId] = idParts("contabo", id, ["tagId", "resourceType", "resourceId"]);
+  return inputs.parse({ tagId: Number(tagId), resourceType, resourceId });
 }
 
 const TagAssignmentResource = defineResource({

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import type { OperationScope } from "../core/kit";
+import { idParts } from "../core/ids";
 import { sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type Accepted, type IonosClient, REQUEST_POLLING, type WaitLimit } from "./client";
@@ -27,18 +28,6 @@ export const resource = <P extends z.ZodRawShape>(properties: P) =>
 /** A path of the API from its segments, ids percent-encoded: `apiPath("datacenters", id, "lans")`. */
 export function apiPath(...segments: (string | number)[]): string {
   return segments.map((segment) => `/${encodeURIComponent(String(segment))}`).join("");
-}
-
-/**
- * A child resource's Pulumi id holds its parents' ids, e.g. `<datacenterId>/<lanId>`, so it can be
- * read (and adopted) from its id alone.
- */
-function splitId(id: string, parts: readonly string[]): string[] {
-  const values = id.split("/");
-  if (values.length !== parts.length || values.some((value) => value === "")) {
-    throw new Error(`ionos: "${id}" is not a valid id here: expected ${parts.join("/")}`);
-  }
-  return values;
 }
 
 /** Waits until a resource is no longer BUSY (after a create whose answer, and so its request, was lost). */
@@ -80,12 +69,12 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
 
   /** The parts of a Pulumi id, by name. */
   ids(id: string): Record<string, string> {
-    const values = splitId(id, this.options.idParts);
+    const values = idParts("ionos", id, this.options.idParts);
     return Object.fromEntries(this.options.idParts.map((part, i) => [part, values[i]]));
   }
 
   path(id: string): string {
-    const values = splitId(id, this.options.idParts);
+    const values = idParts("ionos", id, this.options.idParts);
     return `${this.options.collection(...values.slice(0, -1))}${apiPath(values[values.length - 1])}`;
   }
 

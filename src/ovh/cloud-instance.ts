@@ -7,10 +7,11 @@
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { idParts } from "../core/ids";
 import { sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
-import { cloudRegion, idParts, path, serviceName, timeoutMinutes } from "./common";
+import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
 import { getNetwork } from "./cloud-private-network";
 
 const inputs = z.object({
@@ -233,13 +234,13 @@ const CloudInstanceResource = defineResource({
   },
 
   async read(client, id, olds, scope) {
-    const [name, instanceId] = idParts(id, ["serviceName", "instanceId"]);
+    const [name, instanceId] = idParts("ovh", id, ["serviceName", "instanceId"]);
     return readOrUndefined(async () => outputsOf(name, await getInstance(client, scope.context("read instance"), name, instanceId), olds));
   },
 
   // Also called with nothing changed after a create whose wait failed: the wait is resumed.
   async update(client, id, wanted, olds, changed, scope) {
-    const [name, instanceId] = idParts(id, ["serviceName", "instanceId"]);
+    const [name, instanceId] = idParts("ovh", id, ["serviceName", "instanceId"]);
     if (changed.includes("name")) {
       await client.call(scope.context("rename instance"), "PUT", instancePath(name, instanceId), { body: { instanceName: wanted.name } });
     }
@@ -262,7 +263,7 @@ const CloudInstanceResource = defineResource({
   },
 
   async delete(client, id, olds, scope) {
-    const [name, instanceId] = idParts(id, ["serviceName", "instanceId"]);
+    const [name, instanceId] = idParts("ovh", id, ["serviceName", "instanceId"]);
     await client.call(scope.context("delete instance"), "DELETE", instancePath(name, instanceId));
     // Deletion takes a while: what the instance used (networks, SSH key) is free only once it is gone.
     await waitFor({

@@ -7,10 +7,11 @@
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { idParts } from "../core/ids";
 import { sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
-import { cloudRegion, idParts, path, serviceName, timeoutMinutes } from "./common";
+import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
 
 const sortedRegions = z.array(cloudRegion).min(1).transform((regions) => [...new Set(regions)].sort());
 
@@ -110,7 +111,7 @@ const CloudPrivateNetworkResource = defineResource({
   },
 
   async read(client, id, olds, scope) {
-    const [project, networkId] = idParts(id, ["serviceName", "networkId"]);
+    const [project, networkId] = idParts("ovh", id, ["serviceName", "networkId"]);
     return readOrUndefined(async () =>
       outputsOf(project, await getNetwork(client, scope.context("read private network"), project, networkId), olds.timeoutMinutes ?? 10),
     );
@@ -118,7 +119,7 @@ const CloudPrivateNetworkResource = defineResource({
 
   // Also called with nothing changed after a create whose wait failed: the wait is resumed.
   async update(client, id, wanted, olds, changed, scope) {
-    const [project, networkId] = idParts(id, ["serviceName", "networkId"]);
+    const [project, networkId] = idParts("ovh", id, ["serviceName", "networkId"]);
     if (changed.includes("name")) {
       await client.call(scope.context("rename private network"), "PUT", networkPath(project, networkId), { body: { name: wanted.name } });
     }
@@ -133,7 +134,7 @@ const CloudPrivateNetworkResource = defineResource({
   },
 
   async delete(client, id, _olds, scope) {
-    const [project, networkId] = idParts(id, ["serviceName", "networkId"]);
+    const [project, networkId] = idParts("ovh", id, ["serviceName", "networkId"]);
     await client.call(scope.context("delete private network"), "DELETE", networkPath(project, networkId));
   },
 });

@@ -6,9 +6,10 @@
 import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
+import { idParts } from "../core/ids";
 import { sendOnce } from "../core/reconcile";
 import { ovh } from "./client";
-import { cloudRegion, idParts, path, serviceName } from "./common";
+import { cloudRegion, path, serviceName } from "./common";
 
 const inputs = z.object({
   serviceName,
@@ -69,7 +70,7 @@ const CloudSshKeyResource = defineResource({
   },
 
   async read(client, id, olds, scope) {
-    const [project, keyId] = idParts(id, ["serviceName", "keyId"]);
+    const [project, keyId] = idParts("ovh", id, ["serviceName", "keyId"]);
     return readOrUndefined(async () => {
       const key = await client.request(scope.context("read SSH key"), "GET", keyPath(project, keyId), keyItem);
       // A key kept in every region lists them all; one kept in a single region lists that one.
@@ -78,7 +79,7 @@ const CloudSshKeyResource = defineResource({
   },
 
   async delete(client, id, _olds, scope) {
-    const [project, keyId] = idParts(id, ["serviceName", "keyId"]);
+    const [project, keyId] = idParts("ovh", id, ["serviceName", "keyId"]);
     await client.call(scope.context("delete SSH key"), "DELETE", keyPath(project, keyId));
   },
 });

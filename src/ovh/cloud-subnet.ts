@@ -7,9 +7,10 @@ import { BlockList, isIPv4 } from "node:net";
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
+import { idParts } from "../core/ids";
 import { sendOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
-import { cloudRegion, idParts, serviceName } from "./common";
+import { cloudRegion, serviceName } from "./common";
 import { networkPath } from "./cloud-private-network";
 
 const ipv4 = z.string().refine((text) => isIPv4(text), "must be an IPv4 address");
@@ -127,14 +128,14 @@ const CloudSubnetResource = defineResource({
   },
 
   async read(client, id, olds, scope) {
-    const [project, networkId, subnetId] = idParts(id, ["serviceName", "networkId", "subnetId"]);
+    const [project, networkId, subnetId] = idParts("ovh", id, ["serviceName", "networkId", "subnetId"]);
     const subnets = await readOrUndefined(() => listSubnets(client, scope.context("read subnet"), project, networkId));
     const subnet = subnets?.find((s) => s.id === subnetId);
     return subnet && outputsOf(project, networkId, subnet, olds.region);
   },
 
   async delete(client, id, _olds, scope) {
-    const [project, networkId, subnetId] = idParts(id, ["serviceName", "networkId", "subnetId"]);
+    const [project, networkId, subnetId] = idParts("ovh", id, ["serviceName", "networkId", "subnetId"]);
     await client.call(scope.context("delete subnet"), "DELETE", subnetPath(project, networkId, subnetId));
   },
 });

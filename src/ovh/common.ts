@@ -6,17 +6,6 @@ export function path(strings: TemplateStringsArray, ...params: (string | number)
   return strings.reduce((out, part, i) => out + part + (i < params.length ? encodeURIComponent(String(params[i])) : ""), "");
 }
 
-/**
- * The parts of a Pulumi id made of several cloud ids joined by "/" (`<serviceName>/<instanceId>`):
- * enough to read the resource with nothing else, so it can be adopted by id.
- */
-export function idParts(id: string, names: readonly string[]): string[] {
-  const parts = id.split("/");
-  if (parts.length !== names.length || parts.some((part) => part === "")) {
-    throw new Error(`ovh: "${id}" is not an id of the form ${names.map((n) => `<${n}>`).join("/")}`);
-  }
-  return parts;
-}
 
 /** A Public Cloud project's id (`serviceName` in OVH's API): changing it replaces the resource. */
 export const serviceName = z.string().regex(/^[0-9a-f]{32}$/, "must be a Public Cloud project id (32 hexadecimal characters)");

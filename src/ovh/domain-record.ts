@@ -9,9 +9,10 @@ import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { idParts } from "../core/ids";
 import { sendOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
-import { idParts, path } from "./common";
+import { path } from "./common";
 
 export const RECORD_TYPES = [
   "A", "AAAA", "CAA", "CNAME", "DKIM", "DMARC", "DNAME", "LOC", "MX", "NAPTR", "NS", "PTR", "SPF", "SRV", "SSHFP", "TLSA", "TXT",
@@ -162,13 +163,13 @@ const DomainRecordResource = defineResource({
   },
 
   async read(client, id, olds, scope) {
-    const [zone, recordId] = idParts(id, ["zone", "recordId"]);
+    const [zone, recordId] = idParts("ovh", id, ["zone", "recordId"]);
     return readOrUndefined(async () => outputsOf(await getRecord(client, scope.context("read record"), zone, recordId), olds));
   },
 
   // Also called with nothing changed after a create whose refresh failed: the refresh is retried.
   async update(client, id, wanted, olds, changed, scope) {
-    const [zone, recordId] = idParts(id, ["zone", "recordId"]);
+    const [zone, recordId] = idParts("ovh", id, ["zone", "recordId"]);
     if (changed.length > 0) {
       const { subDomain, target, ttl } = wanted;
       await client.call(scope.context("update record"), "PUT", recordPath(zone, recordId), { body: { subDomain, target, ttl } });
@@ -178,7 +179,7 @@ const DomainRecordResource = defineResource({
   },
 
   async delete(client, id, _olds, scope) {
-    const [zone, recordId] = idParts(id, ["zone", "recordId"]);
+    const [zone, recordId] = idParts("ovh", id, ["zone", "recordId"]);
     // Already deleted (a delete whose refresh failed, retried): the refresh is what is left to do.
     await readOrUndefined(() => client.call(scope.context("delete record"), "DELETE", recordPath(zone, recordId)));
     await refreshZone(client, scope, zone);

@@ -148,7 +148,7 @@ describe("contabo.Image", () => {
     }).catch((e) => e);
     expect(error.message).toMatch(/^contabo: .*image "broken".*the download failed: Download of .* failed/);
     expect(error.id).toEqual(expect.any(String));
-    expect(error.properties).toMatchObject({ name: "broken", imageId: error.id });
+    expect(error.properties).toMatchObject({ name: "broken", imageId: error.id, format: "iso" });
   });
 
   test("the URL is checked at preview", async () => {
@@ -259,7 +259,7 @@ describe("contabo.Role and contabo.User", () => {
     expect(adopted.props).toMatchObject({ owner: true, email: emulator.credentials.username });
     const calls = await apiCallsDuring(emulator, async () => {
       const refused = await ops("User").delete(owner.userId, adopted.props!).catch((e: Error) => e);
-      expect((refused as Error).message).toMatch(/^contabo: delete user ".*" refused: it is the account owner/);
+      expect((refused as Error).message).toMatch(/^contabo: delete user "[^"]+" failed: it is the account owner, which cannot be deleted$/);
     });
     expect(calls).toBe(0);
   });

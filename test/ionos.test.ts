@@ -280,6 +280,6 @@ describe("ionos.Lan, Server, Volume, Nic, FirewallRule, IpBlock", () => {
   });
 
   test("a malformed id is named in the error", async () => {
-    await expect(ops("Lan").read("no-slash", {})).rejects.toThrow(/^ionos: "no-slash" is not a valid id here: expected datacenterId\/lanId$/);
+    await expect(ops("Lan").read("no-slash", {})).rejects.toThrow(/^ionos: read LAN no-slash failed: "no-slash" is not a valid id here: expected datacenterId\/lanId$/);
   });
 });

@@ -95,6 +95,7 @@ const ImageResource = defineResource({
     });
     // From here on the image exists: a failed read or wait must not lose it from the state.
     scope.created(imageId, { ...wanted, imageId });
+    scope.created(imageId, outputsOf(await getImage(client, scope.context("read image"), imageId), wanted));
     const downloaded = await waitFor({
       context: scope.context("wait for image download"),
       waitingFor: "status downloaded",

@@ -241,6 +241,7 @@ const InstanceResource = defineResource({
     const id = ordered.instanceId;
     // From here on the instance exists: a failed read or wait must not lose it from the state.
     scope.created(String(id), { ...wanted, instanceId: id });
+    scope.created(String(id), outputsOf(await getInstance(client, scope.context("read instance"), id), wanted));
     let ready = await waitForStatus(client, scope, id, "running", timeoutMinutes);
     if (powerState === "stopped") ready = await setPowerState(client, scope, id, "stopped", timeoutMinutes);
     return { id: String(id), outputs: outputsOf(ready, wanted) };

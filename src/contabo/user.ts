@@ -91,7 +91,7 @@ const UserResource = defineResource({
 
   async delete(client, id, olds, scope) {
     if (olds.owner) {
-      throw new Error(`contabo: delete user "${olds.email}" refused: it is the account owner, which cannot be deleted`);
+      throw new Error("it is the account owner, which cannot be deleted");
     }
     await client.call(scope.context("delete user"), "DELETE", idPath(users, id));
   },

@@ -117,3 +117,10 @@ export async function readOrUndefined<T>(read: () => Promise<T>): Promise<T | un
     throw error;
   }
 }
+
+/** Errors built from a request context: their message already names the cloud, operation and resource. */
+export function namesItsContext(error: unknown): boolean {
+  return [CloudApiError, ConnectionError, WaitTimeoutError, OperationFailedError, UnexpectedResponseError].some(
+    (kind) => error instanceof kind,
+  );
+}

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import { CloudApiError, type Cloud, type RequestContext, errorText } from "./errors";
+import { CloudApiError, type Cloud, type RequestContext, errorText, namesItsContext } from "./errors";
 import { progress, redact, registerSecret } from "./redact";
 import { providerFor } from "./provider";
 import { registerOperations } from "./registry";
@@ -166,10 +166,11 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
     };
     /** Re-throws an operation's error with the resource named, keeping a created resource in state. */
     const fail = (error: unknown): never => {
+      // Other errors get the operation and the resource; a cloud prefix they carry is not repeated.
       const message = redact(
-        error instanceof CloudApiError || (error as Error)?.message?.startsWith(`${def.cloud.cloud}:`)
+        namesItsContext(error)
           ? errorText(error)
-          : `${def.cloud.cloud}: ${verb} ${resource} failed: ${errorText(error)}`,
+          : `${def.cloud.cloud}: ${verb} ${resource} failed: ${errorText(error).replace(`${def.cloud.cloud}: `, "")}`,
       );
       if (createdResource) {
         throw Object.assign(new Error(message), {

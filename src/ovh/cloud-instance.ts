@@ -229,6 +229,7 @@ const CloudInstanceResource = defineResource({
     const id = `${name}/${created.id}`;
     // From here on the instance exists: a failed read or wait must not lose it from the state.
     scope.created(id, { ...wanted, instanceId: created.id });
+    scope.created(id, outputsOf(name, await getInstance(client, scope.context("read instance"), name, created.id), wanted));
     const active = await waitUntilActive(client, scope, name, created.id, wanted.timeoutMinutes);
     return { id, outputs: outputsOf(name, active, wanted) };
   },

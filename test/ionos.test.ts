@@ -214,6 +214,13 @@ describe("ionos.Lan, Server, Volume, Nic, FirewallRule, IpBlock", () => {
     const guarded = await ops("Nic").update(nic.id, nic.outs, { ...nic.inputs, firewallActive: true, ips: [ips[1]] });
     expect(guarded.outs).toMatchObject({ firewallActive: true, ips: [ips[1]] });
 
+    // A NIC on the public LAN whose address IONOS gave it can still be renamed.
+    const { ips: _fixed, ...dynamic } = nicInputs;
+    const given = await checkAndCreate("Nic", { ...dynamic, name: "eth1" });
+    const renamed = await ops("Nic").update(given.id, given.outs, { ...given.inputs, name: "eth1-renamed" });
+    expect(renamed.outs).toMatchObject({ name: "eth1-renamed", ips: given.outs.ips });
+    await ops("Nic").delete(given.id, renamed.outs);
+
     const ruleInputs = { datacenterId: dc, serverId: server.outs.serverId, nicId: nic.outs.nicId, name: "ssh", protocol: "TCP", portRangeStart: 22, portRangeEnd: 22 };
     const rule = await checkAndCreate("FirewallRule", ruleInputs);
     expect(rule.outs).toEqual({ ...rule.inputs, firewallRuleId: expect.any(String) });

@@ -436,7 +436,9 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
         const ips = (p.ips as string[] | null) ?? [];
         if (lan.properties.public) {
           const reserved = [...nodes.values()].filter((n) => n.type === "ipblock" && n.properties.location === dc!.properties.location).flatMap((n) => n.properties.ips as string[]);
-          const foreign = ips.filter((ip) => !reserved.includes(ip));
+          // An address IONOS gave the NIC itself stays its own through later changes.
+          const given = (existing?.properties.ips as string[] | undefined) ?? [];
+          const foreign = ips.filter((ip) => !reserved.includes(ip) && !given.includes(ip));
           if (foreign.length > 0) return invalid(`Attribute 'properties.ips': ${foreign.join(", ")} is not in an IP block reserved in ${dc!.properties.location}`);
         }
         const taken = [...nodes.values()].filter((n) => n.type === "nic" && n !== existing).flatMap((n) => n.properties.ips as string[]);

@@ -228,6 +228,15 @@ describe("ionos.Lan, Server, Volume, Nic, FirewallRule, IpBlock", () => {
     const https = await ops("FirewallRule").update(rule.id, rule.outs, { ...rule.inputs, portRangeStart: 443, portRangeEnd: 443, sourceIp: "192.0.2.10" });
     expect(https.outs).toMatchObject({ portRangeStart: 443, portRangeEnd: 443, sourceIp: "192.0.2.10" });
 
+    // Leaving out the source and the ports widens the rule: a change, sent as nulls.
+    const { portRangeStart: _s, portRangeEnd: _e, ...anyPort } = rule.inputs;
+    expect(await ops("FirewallRule").diff(rule.id, https.outs, anyPort)).toMatchObject({ changes: true, replaces: [] });
+    const widened = await ops("FirewallRule").update(rule.id, https.outs, anyPort);
+    expect(widened.outs).not.toHaveProperty("sourceIp");
+    expect(widened.outs).not.toHaveProperty("portRangeStart");
+    expect(await ops("FirewallRule").diff(rule.id, widened.outs, anyPort)).toMatchObject({ changes: false });
+    await ops("FirewallRule").update(rule.id, widened.outs, { ...rule.inputs, portRangeStart: 443, portRangeEnd: 443, sourceIp: "192.0.2.10" });
+
     const path = `datacenters/${dc}/servers/${server.outs.serverId}/nics/${nic.outs.nicId}`;
     await outsideCall("PATCH", `${path}/firewallrules/${rule.outs.firewallRuleId}`, { portRangeStart: 1, portRangeEnd: 65535 });
     expect((await ops("FirewallRule").read(rule.id, https.outs)).props).toMatchObject({ portRangeStart: 1, portRangeEnd: 65535 });

@@ -21,6 +21,7 @@ const inputs = z.object({
   size: z.number().int().min(1),
   region: z.enum(["EU", "US"]).default("EU"),
   tags: z.array(z.string()).optional(),
+  note: z.string().optional(),
 });
 
 const ops = providerOperations({
@@ -30,6 +31,7 @@ const ops = providerOperations({
   outputNames: ["name", "size", "region", "tags", "widgetId"],
   replaceOnChange: ["region"],
   deleteBeforeReplace: true,
+  clearable: ["note"],
   describe: (values) => `widget "${values.name}"`,
   // A rename to a "legacy-" name needs a new widget (a rule on both values).
   replacesWhen: (_client, olds, news) => (news.name.startsWith("legacy-") && olds.name !== news.name ? ["name"] : []),
@@ -135,6 +137,11 @@ describe("diff", () => {
       deleteBeforeReplace: true,
     });
     expect(await ops.diff("w1", olds, { name: "legacy-a", size: 1, region: UNKNOWN })).toMatchObject({ replaces: ["region"] });
+  });
+
+  test("leaving out a clearable input is a change", async () => {
+    expect(await ops.diff("w1", { ...olds, note: "x" }, { name: "a", size: 1, region: "EU" })).toMatchObject({ changes: true });
+    expect(await ops.diff("w1", olds, { name: "a", size: 1, region: "EU" })).toMatchObject({ changes: false });
   });
 
   test("an unknown value is a change; an omitted optional input is not", async () => {

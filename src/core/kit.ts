@@ -61,6 +61,11 @@ export interface ResourceDefinition<
   replaceOnChange?: readonly (keyof z.output<Schema> & string)[];
   /** The cloud forbids two of these at once (e.g. unique names): delete the old one first. */
   deleteBeforeReplace?: boolean;
+  /**
+   * Optional inputs that the program clears by leaving them out (e.g. a firewall rule's port
+   * range). Any other optional input left out is not managed: whatever the cloud has stays.
+   */
+  clearable?: readonly (keyof z.output<Schema> & string)[];
   secretInputs?: readonly (keyof z.output<Schema> & string)[];
   secretOutputs?: readonly (keyof Outputs & string)[];
   /**
@@ -149,6 +154,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
   type Inputs = z.output<Schema>;
   const inputKeys = Object.keys(def.inputs.shape);
   const replaceKeys = new Set<string>(def.replaceOnChange ?? []);
+  const clearableKeys = new Set<string>(def.clearable ?? []);
 
   /**
    * `provider` is the serialized provider of a create: a partial failure's properties become the
@@ -204,8 +210,8 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
   const changedKeys = (olds: Plain, news: Plain): (keyof Inputs & string)[] =>
     inputKeys.filter((key) => {
       const next = news[key];
-      // An optional input the program leaves out is not managed: whatever the cloud has stays.
-      if (next === undefined) return false;
+      // An optional input the program leaves out is not managed, unless leaving it out clears it.
+      if (next === undefined) return clearableKeys.has(key) && olds[key] !== undefined;
       return containsUnknown(next) || !isDeepStrictEqual(next, olds[key]);
     }) as (keyof Inputs & string)[];
 

@@ -83,6 +83,8 @@ const rules = new IonosKind({
   outputsOf,
 });
 
+const CLEARABLE = ["portRangeStart", "portRangeEnd", "icmpType", "icmpCode", "sourceMac", "sourceIp", "targetIp"] as const;
+
 const FirewallRuleResource = defineResource({
   cloud: ionos,
   kind: "FirewallRule",
@@ -93,6 +95,8 @@ const FirewallRuleResource = defineResource({
   ],
   autoName: "name",
   replaceOnChange: ["datacenterId", "serverId", "nicId", "protocol"],
+  // Left out, a rule allows every port, ICMP type, source and target: removing one widens the rule.
+  clearable: CLEARABLE,
   describe: (values, id) => `firewall rule ${values.name ? `"${values.name}"` : id}`,
 
   validate(news): CheckFailure[] {
@@ -122,8 +126,10 @@ const FirewallRuleResource = defineResource({
 
   async update(client, id, wanted, olds, changed, scope) {
     if (apiChanges(changed).length > 0) {
-      const { datacenterId: _dc, serverId: _server, nicId: _nic, protocol: _fixed, timeoutMinutes, ...body } = wanted;
-      await rules.change(client, scope, id, { operation: "update", method: "PATCH", body, minutes: timeoutMinutes });
+      const { datacenterId: _dc, serverId: _server, nicId: _nic, protocol: _fixed, timeoutMinutes, ...properties } = wanted;
+      // IONOS clears a property sent as null ("null allows traffic from any IP").
+      const cleared = Object.fromEntries(CLEARABLE.filter((key) => changed.includes(key) && wanted[key] === undefined).map((key) => [key, null]));
+      await rules.change(client, scope, id, { operation: "update", method: "PATCH", body: { ...properties, ...cleared }, minutes: timeoutMinutes });
     }
     return rules.outputs(client, scope, id, { ...olds, ...wanted });
   },

@@ -162,8 +162,9 @@ const PROPERTIES: Record<ResourceType, z.ZodObject<z.ZodRawShape>> = {
     targetIp: ipv4.nullable().optional(),
     icmpCode: z.number().int().min(0).max(254).nullable().optional(),
     icmpType: z.number().int().min(0).max(254).nullable().optional(),
-    portRangeStart: port.optional(),
-    portRangeEnd: port.optional(),
+    // The spec's schema says a number, its description "leave them null to allow all ports".
+    portRangeStart: port.nullable().optional(),
+    portRangeEnd: port.nullable().optional(),
     type: z.enum(["INGRESS", "EGRESS"]).optional(),
   }),
   ipblock: z.strictObject({ name, location, size: z.number().int().min(1).max(64) }),
@@ -454,7 +455,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
       }
       case "firewall-rule": {
         const ported = p.protocol === "TCP" || p.protocol === "UDP";
-        if (!ported && (p.portRangeStart !== undefined || p.portRangeEnd !== undefined)) return invalid("Attribute 'properties.portRangeStart': ports apply to TCP and UDP only");
+        if (!ported && (p.portRangeStart != null || p.portRangeEnd != null)) return invalid("Attribute 'properties.portRangeStart': ports apply to TCP and UDP only");
         if ((p.portRangeStart as number) > (p.portRangeEnd as number)) return invalid("Attribute 'properties.portRangeEnd': must not be less than portRangeStart");
         if (p.protocol !== "ICMP" && (p.icmpType !== null || p.icmpCode !== null)) return invalid("Attribute 'properties.icmpType': applies to ICMP only");
         return p;

@@ -210,7 +210,13 @@ describe("ionos.Lan, Server, Volume, Nic, FirewallRule, IpBlock", () => {
     const nic = await checkAndCreate("Nic", nicInputs);
     expect(nic.id).toBe(`${dc}/${server.outs.serverId}/${nic.outs.nicId}`);
     expect(nic.outs).toMatchObject({ ips: [ips[0]], dhcp: true, firewallActive: false, firewallType: "INGRESS", mac: expect.stringMatching(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/) });
-    expect(await ops("Nic").diff(nic.id, nic.outs, { ...nic.inputs, serverId: "other" })).toMatchObject({ replaces: ["serverId"] });
+    // Moved to another server with its reserved IP: the old NIC must free the IP first.
+    expect(await ops("Nic").diff(nic.id, nic.outs, { ...nic.inputs, serverId: "other" })).toEqual({
+      changes: true, replaces: ["serverId"], deleteBeforeReplace: true,
+    });
+    expect(await ops("Nic").diff(nic.id, nic.outs, { ...nic.inputs, serverId: "other", ips: [ips[1]] })).toMatchObject({
+      deleteBeforeReplace: false,
+    });
     const guarded = await ops("Nic").update(nic.id, nic.outs, { ...nic.inputs, firewallActive: true, ips: [ips[1]] });
     expect(guarded.outs).toMatchObject({ firewallActive: true, ips: [ips[1]] });
 

@@ -46,6 +46,13 @@ describe("ovh.DomainRecord", () => {
 
     expect(await ops("DomainRecord").read(id, outs)).toEqual({ id, props: outs });
     expect(await ops("DomainRecord").diff(id, outs, inputs)).toMatchObject({ changes: false });
+    // A CNAME stands alone on its name: the A record goes first; an AAAA may stand beside it.
+    expect(await ops("DomainRecord").diff(id, outs, { ...inputs, fieldType: "CNAME", target: "example.net." })).toEqual({
+      changes: true, replaces: ["fieldType"], deleteBeforeReplace: true,
+    });
+    expect(await ops("DomainRecord").diff(id, outs, { ...inputs, fieldType: "AAAA", target: "2001:db8::1" })).toMatchObject({
+      replaces: ["fieldType"], deleteBeforeReplace: false,
+    });
     expect(await ops("DomainRecord").diff(id, outs, { ...inputs, target: "192.0.2.11", ttl: 300 })).toEqual({
       changes: true,
       replaces: [],

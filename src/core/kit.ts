@@ -59,8 +59,12 @@ export interface ResourceDefinition<
   /** Every output property (inputs included), so the resource class registers them all. */
   outputNames: readonly (keyof Outputs & string)[];
   replaceOnChange?: readonly (keyof z.output<Schema> & string)[];
-  /** The cloud forbids two of these at once (e.g. unique names): delete the old one first. */
-  deleteBeforeReplace?: boolean;
+  /**
+   * The cloud forbids two of these at once (e.g. unique names): delete the old one first. A
+   * function decides from the old values of the inputs and the new ones (e.g. only when a fixed
+   * IP is kept).
+   */
+  deleteBeforeReplace?: boolean | ((olds: Partial<z.output<Schema>>, news: z.output<Schema>) => boolean);
   /**
    * Optional inputs that the program clears by leaving them out (e.g. a firewall rule's port
    * range). Any other optional input left out is not managed: whatever the cloud has stays.
@@ -246,7 +250,11 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       return {
         changes: changed.length > 0,
         replaces,
-        deleteBeforeReplace: replaces.length > 0 && def.deleteBeforeReplace === true,
+        deleteBeforeReplace:
+          replaces.length > 0 &&
+          (typeof def.deleteBeforeReplace === "function"
+            ? def.deleteBeforeReplace(olds as Partial<Inputs>, news as Inputs)
+            : def.deleteBeforeReplace === true),
       };
     },
 

@@ -73,6 +73,8 @@ const NicResource = defineResource({
   outputNames: ["datacenterId", "serverId", "name", "lan", "dhcp", "ips", "firewallActive", "firewallType", "timeoutMinutes", "nicId", "mac"],
   autoName: "name",
   replaceOnChange: ["datacenterId", "serverId"],
+  // A reserved IP the new NIC keeps is free only once the old NIC is gone.
+  deleteBeforeReplace: (olds, news) => (news.ips ?? []).some((ip) => (olds.ips ?? []).includes(ip)),
   describe: (values, id) => `NIC ${values.name ? `"${values.name}"` : id}`,
 
   create: (client, wanted, scope) => {

@@ -181,6 +181,9 @@ const CloudInstanceResource = defineResource({
   ],
   autoName: "name",
   replaceOnChange: ["serviceName", "region", "image", "sshKeyId", "networks", "publicNetwork", "userData"],
+  // A fixed private address the new instance keeps is free only once the old one is gone.
+  deleteBeforeReplace: (olds, news) =>
+    news.networks.some((n) => n.ip && (olds.networks ?? []).some((o) => o.networkId === n.networkId && o.ip === n.ip)),
   secretInputs: ["userData"],
   describe: (values, id) => `instance ${values.name ? `"${values.name}"` : id}`,
   // Whether OVH can resize to the new flavor depends on both flavors: asked of the API at preview.

@@ -134,6 +134,9 @@ const DomainRecordResource = defineResource({
   inputs,
   outputNames: ["zone", "fieldType", "subDomain", "target", "ttl", "recordId"],
   replaceOnChange: ["zone", "fieldType"],
+  // A CNAME stands alone on its name: to or from one, the old record goes first.
+  deleteBeforeReplace: (olds, news) =>
+    olds.zone === news.zone && olds.subDomain === news.subDomain && (olds.fieldType === "CNAME" || news.fieldType === "CNAME"),
   describe: (values, id) =>
     values.fieldType && values.zone ? `${values.fieldType} record "${values.subDomain ? `${values.subDomain}.` : ""}${values.zone}"` : `record ${id}`,
 

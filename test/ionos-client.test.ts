@@ -137,6 +137,7 @@ describe("adaptive polling of request status", () => {
       const client = new IonosClient(settingsFor(target));
       await client.list(context, "/datacenters", item); // mint the token first
       const { request } = await client.accept(context, "POST", "/datacenters", { properties: { location: "de/fra" } }, z.unknown());
+      if (!request) throw new Error("the emulator's 202 named no request");
       await client.finished(context, request, limit);
       const returnedAt = Date.now();
       const done = target.store.requests.get(request.id)!;

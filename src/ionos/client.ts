@@ -81,9 +81,15 @@ type RequestStatus = z.infer<typeof requestStatus>;
 const PAGE_LIMIT = 1000;
 
 /** A write the API accepted: its parsed answer and the request to wait for. */
+export interface RequestRef {
+  id: string;
+  url: string;
+}
+
 export interface Accepted<T> {
   body: T;
-  request: { id: string; url: string };
+  /** The request to wait for; absent when the API answered without one (then nothing to follow). */
+  request?: RequestRef;
 }
 
 /** How long to wait for a request, and how the user raises that limit (named in the timeout error). */
@@ -120,21 +126,25 @@ export class IonosClient {
     }
   }
 
-  /** Sends a write; it is accepted (202), not finished: wait for `request` before relying on it. */
+  /**
+   * Sends a write; it is accepted (202), not finished: wait for `request` before relying on it.
+   * Whatever the answer looks like, the write was carried out: an answer without a request to
+   * follow is returned as is (throwing here would lose a resource just created), and the caller
+   * waits on the resource itself.
+   */
   async accept<T>(context: RequestContext, method: Exclude<HttpMethod, "GET">, path: string, body: unknown, item: z.ZodType<T>): Promise<Accepted<T>> {
     const res = await this.send(context, method, path, {}, body);
-    if (res.status !== 202) throw new UnexpectedResponseError(context, `expected 202 Accepted, got ${res.status}`);
-    return { body: parse(context, res, item), request: this.requestOf(context, res.headers.location) };
+    return { body: parse(context, res, item), request: this.requestOf(res.headers.location) };
   }
 
-  /** Sends a write and waits until its request is DONE. */
+  /** Sends a write and waits until its request is DONE (at once when the API names no request). */
   async write(context: RequestContext, method: Exclude<HttpMethod, "GET">, path: string, body: unknown, limit: WaitLimit): Promise<void> {
     const { request } = await this.accept(context, method, path, body, z.unknown());
-    await this.finished(context, request, limit);
+    if (request) await this.finished(context, request, limit);
   }
 
   /** Waits until a request is DONE; FAILED raises the API's message with the request id. */
-  async finished(context: RequestContext, request: Accepted<unknown>["request"], limit: WaitLimit): Promise<RequestStatus> {
+  async finished(context: RequestContext, request: RequestRef, limit: WaitLimit): Promise<RequestStatus> {
     const polling = { ...context, operation: `${context.operation}: poll request status` };
     return waitFor({
       context,
@@ -152,11 +162,10 @@ export class IonosClient {
   }
 
   /** The request a write's `Location` names; only one on this API is followed (it gets our token). */
-  private requestOf(context: RequestContext, location: string | undefined): Accepted<unknown>["request"] {
+  private requestOf(location: string | undefined): RequestRef | undefined {
     const url = location ? new URL(location, this.settings.apiUrl + "/").toString() : "";
     const id = url.startsWith(`${this.settings.apiUrl}/requests/`) ? /\/requests\/([^/]+)\/status$/.exec(url)?.[1] : undefined;
-    if (!id) throw new UnexpectedResponseError(context, `a 202 answer without a request status Location (got "${location ?? ""}")`);
-    return { id, url };
+    return id ? { id, url } : undefined;
   }
 
   private async send(

@@ -76,11 +76,11 @@ test("a bigger flavor resizes the instance in place", async () => {
   expect(instances()[0]).toMatchObject({ id: before.id, flavor: expect.objectContaining({ name: "b2-15" }) });
 });
 
-test("a smaller disk is previewed as a replacement, and nothing changes", async () => {
+test("a smaller disk is previewed as a replacement (the old one first: it holds the fixed IP), and nothing changes", async () => {
   const writes = () => emulator.log.entries.filter((entry) => entry.method !== "GET").length;
   const before = writes();
   const result = await run("preview", { config: { flavor: "d2-2" } });
-  expect(steps(result.stdout)).toContain("+- replace ovh:CloudInstance web-1 [flavor] (flavor forces replacement)");
+  expect(steps(result.stdout)).toContain("+- replace ovh:CloudInstance web-1 [flavor] (flavor forces replacement, delete before create)");
   expect(writes()).toBe(before);
 });
 

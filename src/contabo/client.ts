@@ -3,20 +3,15 @@
  * a fresh `x-request-id` on every request, the `{data: [...]}` envelope unwrapped and parsed with
  * zod, and list pagination followed to the end.
  */
+import { type SettingsReading, bindCloud } from "../core/binding";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
-import type { CheckFailure, CloudBinding } from "../core/kit";
+import type { CheckFailure } from "../core/kit";
 import { AccessToken } from "../core/oauth";
 import { withRetries } from "../core/retry";
-import {
-  type SettingSpec,
-  checkEndpointUrl,
-  howToSet,
-  readSetting,
-  requireEndpointUrl,
-} from "../core/settings";
+import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
 
 export const CONTABO_SETTINGS = {
   clientId: { configKey: "contabo:clientId", envNames: ["CNTB_OAUTH2_CLIENT_ID"], secret: true },
@@ -36,7 +31,7 @@ type ContaboSettings = Record<SettingName, string>;
 
 const CREDENTIALS: SettingName[] = ["clientId", "clientSecret", "user", "password"];
 
-function readSettings(): { settings: Partial<ContaboSettings>; problems: CheckFailure[] } {
+function readSettings(): SettingsReading<ContaboSettings> {
   const settings: Partial<ContaboSettings> = {};
   const problems: CheckFailure[] = [];
   for (const name of Object.keys(CONTABO_SETTINGS) as SettingName[]) {
@@ -52,7 +47,8 @@ function readSettings(): { settings: Partial<ContaboSettings>; problems: CheckFa
     if (urlProblem) problems.push({ property: spec.configKey, reason: urlProblem });
     settings[name] = value;
   }
-  return { settings, problems };
+  if (problems.length > 0) return { problems };
+  return { settings: { ...(settings as ContaboSettings), apiUrl: settings.apiUrl!.replace(/\/+$/, "") }, problems };
 }
 
 const errorBody = z.object({ message: z.union([z.string(), z.array(z.string())]) }).loose();
@@ -206,23 +202,8 @@ function apiError(context: RequestContext, res: HttpResponse, requestId: string 
   return new CloudApiError(context, res.status, message, res.headers["x-request-id"] ?? requestId, parseRetryAfter(res.headers["retry-after"]));
 }
 
-let shared: { key: string; client: ContaboClient } | undefined;
 
-/** The provider process's one Contabo client (a new one only if the settings change). */
-export function contaboClient(): ContaboClient {
-  const { settings, problems } = readSettings();
-  if (problems.length > 0) {
-    throw new Error(`contabo: ${problems.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
-  }
-  const complete = settings as ContaboSettings;
-  complete.apiUrl = requireEndpointUrl("contabo:apiUrl", complete.apiUrl);
-  const key = JSON.stringify(complete);
-  if (shared?.key !== key) shared = { key, client: new ContaboClient(complete) };
-  return shared.client;
-}
+export const contabo = bindCloud("contabo", readSettings, (settings) => new ContaboClient(settings));
 
-export const contabo: CloudBinding<ContaboClient> = {
-  cloud: "contabo",
-  settingsProblems: () => readSettings().problems,
-  client: contaboClient,
-};
+/** The provider process's one Contabo client. */
+export const contaboClient = () => contabo.client();

@@ -3,7 +3,6 @@
  * stack config the engine hands to the provider's `configure` hook, then the environment names
  * the vendors' own tools use. Nothing here is ever captured into the serialized provider.
  */
-import { ConfigurationError } from "./errors";
 import { isLoopbackHost } from "./http";
 import { registerSecret } from "./redact";
 
@@ -50,10 +49,4 @@ export function checkEndpointUrl(name: string, value: string): string | undefine
   if (url.protocol === "https:") return undefined;
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return undefined;
   return `${name} must use https (plain http is only allowed to a loopback host), got "${value}"`;
-}
-
-export function requireEndpointUrl(name: string, value: string): string {
-  const problem = checkEndpointUrl(name, value);
-  if (problem) throw new ConfigurationError(problem);
-  return value.replace(/\/+$/, "");
 }

@@ -4,10 +4,11 @@
  * collections followed by offset, and the async model: every write answers 202 with the absolute
  * `Location` of its request status, and is finished only when that request is DONE.
  */
+import { type SettingsReading, bindCloud } from "../core/binding";
 import { z } from "zod";
 import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
-import type { CheckFailure, CloudBinding } from "../core/kit";
+import type { CheckFailure } from "../core/kit";
 import { registerSecret } from "../core/redact";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
@@ -38,7 +39,7 @@ function cloudApiBase(url: string): string {
   return trimmed.endsWith(API_PATH) ? trimmed : trimmed + API_PATH;
 }
 
-function readSettings(): { settings: IonosSettings; problems: CheckFailure[] } {
+function readSettings(): SettingsReading<IonosSettings> {
   const specs = IONOS_SETTINGS;
   const [token, username, password, apiUrl, contractNumber] = [
     specs.token, specs.username, specs.password, specs.apiUrl, specs.contractNumber,
@@ -256,21 +257,8 @@ function apiError(context: RequestContext, res: HttpResponse): CloudApiError {
   return new CloudApiError(context, res.status, message, res.headers["x-request-id"], parseRetryAfter(res.headers["retry-after"]) ?? rateShare);
 }
 
-let shared: { key: string; client: IonosClient } | undefined;
 
-/** The provider process's one IONOS client (a new one only if the settings change). */
-export function ionosClient(): IonosClient {
-  const { settings, problems } = readSettings();
-  if (problems.length > 0) {
-    throw new Error(`ionos: ${problems.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
-  }
-  const key = JSON.stringify(settings);
-  if (shared?.key !== key) shared = { key, client: new IonosClient(settings) };
-  return shared.client;
-}
+export const ionos = bindCloud("ionos", readSettings, (settings) => new IonosClient(settings));
 
-export const ionos: CloudBinding<IonosClient> = {
-  cloud: "ionos",
-  settingsProblems: () => readSettings().problems,
-  client: ionosClient,
-};
+/** The provider process's one IONOS client. */
+export const ionosClient = () => ionos.client();

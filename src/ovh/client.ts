@@ -4,12 +4,13 @@
  * client credentials; OVH's 20 requests/second kept client side across the whole process; 429
  * and 5xx retried; `{class, message}` errors quoting the `X-Ovh-QueryID`; answers parsed with zod.
  */
+import { type SettingsReading, bindCloud } from "../core/binding";
 import { createHash } from "node:crypto";
 import { RateLimiter } from "limiter";
 import { z } from "zod";
-import { CloudApiError, ConfigurationError, type RequestContext, UnexpectedResponseError } from "../core/errors";
+import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
-import type { CheckFailure, CloudBinding } from "../core/kit";
+import type { CheckFailure } from "../core/kit";
 import { AccessToken } from "../core/oauth";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
@@ -82,7 +83,7 @@ type SettingName = keyof typeof OVH_SETTINGS;
 const KEY_SETTINGS: SettingName[] = ["applicationKey", "applicationSecret", "consumerKey"];
 const OAUTH2_SETTINGS: SettingName[] = ["clientId", "clientSecret"];
 
-function readSettings(): { settings?: OvhSettings; problems: CheckFailure[] } {
+function readSettings(): SettingsReading<OvhSettings> {
   const value = Object.fromEntries(
     Object.entries(OVH_SETTINGS).map(([name, spec]) => [name, readSetting(spec)]),
   ) as Record<SettingName, string | undefined>;
@@ -278,19 +279,8 @@ function apiError(context: RequestContext, res: HttpResponse): CloudApiError {
   return new CloudApiError(context, res.status, message, res.headers["x-ovh-queryid"], parseRetryAfter(res.headers["retry-after"]));
 }
 
-let shared: { key: string; client: OvhClient } | undefined;
 
-/** The provider process's one OVH client (a new one only if the settings change). */
-export function ovhClient(): OvhClient {
-  const { settings, problems } = readSettings();
-  if (!settings) throw new ConfigurationError(`ovh: ${problems.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
-  const key = JSON.stringify(settings);
-  if (shared?.key !== key) shared = { key, client: new OvhClient(settings) };
-  return shared.client;
-}
+export const ovh = bindCloud("ovh", readSettings, (settings) => new OvhClient(settings));
 
-export const ovh: CloudBinding<OvhClient> = {
-  cloud: "ovh",
-  settingsProblems: () => readSettings().problems,
-  client: ovhClient,
-};
+/** The provider process's one OVH client. */
+export const ovhClient = () => ovh.client();

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { sendOnce } from "../core/reconcile";
+import { createdSince, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
@@ -80,7 +80,7 @@ const ImageResource = defineResource({
 
   async create(client, wanted, scope) {
     const { timeoutMinutes, ...body } = wanted;
-    const started = Date.now();
+    const isNew = createdSince(Date.now());
     const { imageId } = await sendOnce({
       what: `create image "${wanted.name}"`,
       send: () => client.one(scope.context("create image"), "POST", images, { body, item: z.object({ imageId: z.string() }).loose() }),
@@ -89,8 +89,7 @@ const ImageResource = defineResource({
           query: { name: wanted.name, standardImage: "false" },
           item: imageItem,
         });
-        // A minute of slack for clock differences between this machine and Contabo.
-        return found.find((i) => i.name === wanted.name && i.url === wanted.url && Date.parse(i.creationDate) >= started - 60_000);
+        return found.find((i) => i.name === wanted.name && i.url === wanted.url && isNew(i.creationDate));
       },
     });
     // From here on the image exists: a failed read or wait must not lose it from the state.

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { progress } from "../core/redact";
-import { sendOnce } from "../core/reconcile";
+import { createdSince, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
@@ -192,10 +192,9 @@ async function setPowerState(
 }
 
 /** An instance this create may already have ordered: same display name, ordered since it began. */
-async function findOrdered(client: ContaboClient, context: RequestContext, displayName: string, since: number) {
+async function findOrdered(client: ContaboClient, context: RequestContext, displayName: string, isNew: (date: string) => boolean) {
   const found = await client.list(context, instances, { query: { displayName }, item: instanceItem });
-  // A minute of slack for clock differences between this machine and Contabo.
-  return found.find((i) => i.displayName === displayName && !i.cancelDate && Date.parse(i.createdDate) >= since - 60_000);
+  return found.find((i) => i.displayName === displayName && !i.cancelDate && isNew(i.createdDate));
 }
 
 const InstanceResource = defineResource({
@@ -226,7 +225,7 @@ const InstanceResource = defineResource({
 
   async create(client, wanted, scope) {
     const { timeoutMinutes, powerState, addOns, ...order } = wanted;
-    const started = Date.now();
+    const isNew = createdSince(Date.now());
     const ordered = await sendOnce({
       what: `order instance "${wanted.displayName}"`,
       send: async () => {
@@ -236,7 +235,7 @@ const InstanceResource = defineResource({
         });
         return created;
       },
-      find: () => findOrdered(client, scope.context("look up ordered instance"), wanted.displayName, started),
+      find: () => findOrdered(client, scope.context("look up ordered instance"), wanted.displayName, isNew),
     });
     const id = ordered.instanceId;
     // From here on the instance exists: a failed read or wait must not lose it from the state.

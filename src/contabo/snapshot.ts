@@ -8,7 +8,7 @@ import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { sendOnce } from "../core/reconcile";
+import { createdSince, sendOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
 import { numericId } from "./common";
 
@@ -66,7 +66,7 @@ const SnapshotResource = defineResource({
   describe: (values, id) => `snapshot ${values.name ? `"${values.name}"` : id}`,
 
   async create(client, { instanceId, name, description }, scope) {
-    const started = Date.now();
+    const isNew = createdSince(Date.now());
     const snapshot = await sendOnce({
       what: `snapshot instance ${instanceId} as "${name}"`,
       send: () =>
@@ -76,8 +76,7 @@ const SnapshotResource = defineResource({
           query: { name },
           item: snapshotItem,
         });
-        // A minute of slack for clock differences between this machine and Contabo.
-        return found.find((s) => s.name === name && Date.parse(s.createdDate) >= started - 60_000);
+        return found.find((s) => s.name === name && isNew(s.createdDate));
       },
     });
     return { id: `${instanceId}/${snapshot.snapshotId}`, outputs: outputsOf(snapshot) };

@@ -6,6 +6,17 @@
 import { CloudApiError, ConnectionError } from "./errors";
 import { progress } from "./redact";
 
+/** Slack for clock differences between this machine and the cloud. */
+const CLOCK_SLACK_MS = 60_000;
+
+/**
+ * Whether a resource the cloud says was created at `createdDate` may be the one a create begun at
+ * `started` (this machine's clock) made: the test for finding it after a lost answer.
+ */
+export function createdSince(started: number): (createdDate: string | undefined) => boolean {
+  return (createdDate) => Date.parse(createdDate ?? "") >= started - CLOCK_SLACK_MS;
+}
+
 /** True when a failed request may nevertheless have been processed by the service. */
 export function mayHaveBeenProcessed(error: unknown): boolean {
   if (error instanceof ConnectionError) return error.reachedService;

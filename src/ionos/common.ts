@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import type { OperationScope } from "../core/kit";
 import { idParts } from "../core/ids";
-import { sendOnce } from "../core/reconcile";
+import { createdSince, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type Accepted, type IonosClient, REQUEST_POLLING, type WaitLimit } from "./client";
 
@@ -106,16 +106,13 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     const context = scope.context(`create ${this.options.noun}`);
     const collection = this.options.collection(...options.parentIds);
     const limit = waitLimit(this.options.noun, options.known.timeoutMinutes);
-    const since = Date.now();
+    const isNew = createdSince(Date.now());
     const accepted: Partial<Accepted<T>> & { body: T } = await sendOnce({
       what: `create ${what}`,
       send: () => client.accept(context, "POST", collection, options.body, this.options.item),
       find: async () => {
         const all = await client.list(scope.context(`look up ${what}`), collection, this.options.item);
-        // A minute of slack for clock differences between this machine and IONOS.
-        const found = all.find(
-          (r) => r.properties.name === options.name && Date.parse(r.metadata?.createdDate ?? "") >= since - 60_000,
-        );
+        const found = all.find((r) => r.properties.name === options.name && isNew(r.metadata?.createdDate));
         return found && { body: found };
       },
     });

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { sendOnce } from "../core/reconcile";
+import { createdSince, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
@@ -209,7 +209,7 @@ const CloudInstanceResource = defineResource({
       catalogEntry(client, scope.context("find image"), wanted, "image", imageItem, wanted.image),
       networkParams(client, scope, wanted),
     ]);
-    const started = Date.now();
+    const isNew = createdSince(Date.now());
     const body = {
       name: wanted.name,
       region,
@@ -223,10 +223,10 @@ const CloudInstanceResource = defineResource({
     const created = await sendOnce({
       what: `create instance "${wanted.name}"`,
       send: () => client.request(scope.context("create instance"), "POST", `${project(name)}/instance`, z.object({ id: z.string() }).loose(), { body }),
-      // Names are not unique: the newest of that name, created since this create began, is the one (a minute of clock slack).
+      // Names are not unique: the newest of that name, created since this create began, is the one.
       find: async () => {
         const found = await client.request(scope.context("look up instance"), "GET", `${project(name)}/instance`, z.array(z.object({ id: z.string(), name: z.string(), created: z.string() }).loose()), { query: { region } });
-        return found.filter((i) => i.name === wanted.name && Date.parse(i.created) >= started - 60_000).sort((a, b) => b.created.localeCompare(a.created))[0];
+        return found.filter((i) => i.name === wanted.name && isNew(i.created)).sort((a, b) => b.created.localeCompare(a.created))[0];
       },
     });
     const id = `${name}/${created.id}`;

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure } from "../core/kit";
-import { AccessToken } from "../core/oauth";
+import { AccessToken, oauth2Grant } from "../core/oauth";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
 
@@ -80,17 +80,19 @@ export class ContaboClient {
   private readonly recentWrites = new Map<string, number>();
 
   constructor(private readonly settings: ContaboSettings) {
-    this.token = new AccessToken({
-      url: settings.tokenUrl,
-      form: {
-        client_id: settings.clientId,
-        client_secret: settings.clientSecret,
-        username: settings.user,
-        password: settings.password,
-        grant_type: "password",
-      },
-      error: (context, res) => apiError(context, res, undefined),
-    });
+    this.token = new AccessToken(
+      oauth2Grant({
+        url: settings.tokenUrl,
+        form: {
+          client_id: settings.clientId,
+          client_secret: settings.clientSecret,
+          username: settings.user,
+          password: settings.password,
+          grant_type: "password",
+        },
+        error: (context, res) => apiError(context, res, undefined),
+      }),
+    );
   }
 
   /** Sends one request and returns the envelope's `data` items, parsed. */

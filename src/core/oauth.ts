@@ -1,7 +1,8 @@
 /**
- * An OAuth2 access token for one client: fetched on first use with a form POST to the token URL,
- * shared by concurrent operations (one request in flight), reused until shortly before it expires,
- * and forgotten on demand (after a 401) so the next use fetches a new one.
+ * An access token for one client: fetched on first use, shared by concurrent operations (one
+ * request in flight), reused until shortly before it expires, and forgotten on demand (after a
+ * 401) so the next use fetches a new one. How to fetch it is the cloud's: an OAuth2 grant
+ * (`oauth2Grant`), or IONOS's token generation.
  */
 import { z } from "zod";
 import { type RequestContext, UnexpectedResponseError } from "./errors";
@@ -9,18 +10,17 @@ import { type HttpResponse, parseJsonBody, send } from "./http";
 import { registerSecret } from "./redact";
 import { withRetries } from "./retry";
 
-const tokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
-
 /** Renew a token this long before the service says it expires (or at half its life, if shorter). */
 const RENEW_MARGIN_MS = 30_000;
 
-export interface TokenRequest {
-  url: string;
-  /** The form fields: grant type, client credentials, and the grant's own (user, scope, ...). */
-  form: Record<string, string>;
-  /** The cloud's error for a refused token request. */
-  error(context: RequestContext, res: HttpResponse): Error;
+export interface FetchedToken {
+  value: string;
+  /** Unknown (a token valid for long, such as IONOS's year): kept until forgotten. */
+  expiresInSeconds?: number;
 }
+
+/** Fetches a token; `context` names the operation that needs it. */
+export type TokenFetch = (context: RequestContext) => Promise<FetchedToken>;
 
 export class AccessToken {
   private token?: { value: string; renewAt: number };
@@ -28,7 +28,11 @@ export class AccessToken {
   /** Token requests sent: one per process and token lifetime is the goal. */
   requests = 0;
 
-  constructor(private readonly request: TokenRequest) {}
+  /** `action` names the token request in errors and progress, e.g. "generate a token". */
+  constructor(
+    private readonly fetchToken: TokenFetch,
+    private readonly action = "get an access token",
+  ) {}
 
   async get(context: RequestContext): Promise<string> {
     if (this.token && Date.now() < this.token.renewAt) return this.token.value;
@@ -44,30 +48,44 @@ export class AccessToken {
   }
 
   private async fetch(context: RequestContext): Promise<string> {
-    const tokenContext = { ...context, operation: `${context.operation}: get an access token` };
-    const res = await withRetries(
-      async () => {
+    const tokenContext = { ...context, operation: `${context.operation}: ${this.action}` };
+    const { value, expiresInSeconds } = await withRetries(
+      () => {
         this.requests++;
-        const answer = await send(tokenContext, {
-          method: "POST",
-          url: this.request.url,
-          headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-          body: new URLSearchParams(this.request.form).toString(),
-        });
-        if (answer.status >= 400) throw this.request.error(tokenContext, answer);
-        return answer;
+        return this.fetchToken(tokenContext);
       },
       // Asking for a token twice creates nothing: safe to repeat.
       { idempotent: true },
     );
-    const parsed = tokenAnswer.safeParse(parseJsonBody(res.text));
-    if (!parsed.success) throw new UnexpectedResponseError(tokenContext, "token answer without access_token/expires_in");
-    registerSecret(parsed.data.access_token);
-    const lifetimeMs = parsed.data.expires_in * 1000;
-    this.token = {
-      value: parsed.data.access_token,
-      renewAt: Date.now() + Math.max(lifetimeMs / 2, lifetimeMs - RENEW_MARGIN_MS),
-    };
-    return this.token.value;
+    registerSecret(value);
+    const lifetimeMs = expiresInSeconds === undefined ? Infinity : expiresInSeconds * 1000;
+    this.token = { value, renewAt: Date.now() + Math.max(lifetimeMs / 2, lifetimeMs - RENEW_MARGIN_MS) };
+    return value;
   }
+}
+
+export interface TokenRequest {
+  url: string;
+  /** The form fields: grant type, client credentials, and the grant's own (user, scope, ...). */
+  form: Record<string, string>;
+  /** The cloud's error for a refused token request. */
+  error(context: RequestContext, res: HttpResponse): Error;
+}
+
+const tokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
+
+/** An OAuth2 token endpoint: a form POST answered with `access_token` and `expires_in`. */
+export function oauth2Grant(request: TokenRequest): TokenFetch {
+  return async (context) => {
+    const answer = await send(context, {
+      method: "POST",
+      url: request.url,
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams(request.form).toString(),
+    });
+    if (answer.status >= 400) throw request.error(context, answer);
+    const parsed = tokenAnswer.safeParse(parseJsonBody(answer.text));
+    if (!parsed.success) throw new UnexpectedResponseError(context, "token answer without access_token/expires_in");
+    return { value: parsed.data.access_token, expiresInSeconds: parsed.data.expires_in };
+  };
 }

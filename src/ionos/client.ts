@@ -10,6 +10,7 @@ import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure } from "../core/kit";
 import { registerSecret } from "../core/redact";
+import { AccessToken, type FetchedToken } from "../core/oauth";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
 import { waitFor } from "../core/wait";
@@ -103,11 +104,12 @@ export interface WaitLimit {
 export const REQUEST_POLLING = { minIntervalMs: 100, maxIntervalMs: 1_000, intervalFraction: 0.1 };
 
 export class IonosClient {
-  private minted?: Promise<string>;
-  /** Token requests made by this client: one per process is the goal. */
-  tokenRequests = 0;
+  /** Without a token given: one generated from the user and password, once per process. */
+  readonly minted?: AccessToken;
 
-  constructor(readonly settings: IonosSettings) {}
+  constructor(readonly settings: IonosSettings) {
+    if (!settings.token) this.minted = new AccessToken((context) => this.mintToken(context), "generate a token");
+  }
 
   /** One resource, parsed: `depth=0` brings its properties and metadata, all a read needs, in one call. */
   async get<T>(context: RequestContext, path: string, item: z.ZodType<T>): Promise<T> {
@@ -186,9 +188,9 @@ export class IonosClient {
       if (text !== undefined) headers["content-type"] = "application/json";
       const res = await send(context, { method, url: url.toString(), headers, body: text });
       // A minted token can be revoked: mint a new one, once. A token the user gave is theirs to fix.
-      if (res.status === 401 && !this.settings.token && !reauthenticated) {
+      if (res.status === 401 && this.minted && !reauthenticated) {
         reauthenticated = true;
-        this.minted = undefined;
+        this.minted.forget();
         return attempt();
       }
       if (res.status >= 400) throw apiError(context, res);
@@ -199,35 +201,19 @@ export class IonosClient {
   }
 
   private async authorization(context: RequestContext): Promise<string> {
-    if (this.settings.token) return `Bearer ${this.settings.token}`;
-    // Concurrent operations share one token request; a failed one is not kept.
-    this.minted ??= this.mintToken(context).catch((error: unknown) => {
-      this.minted = undefined;
-      throw error;
-    });
-    return `Bearer ${await this.minted}`;
+    return `Bearer ${this.minted ? await this.minted.get(context) : this.settings.token}`;
   }
 
-  private async mintToken(context: RequestContext): Promise<string> {
-    const tokenContext = { ...context, operation: `${context.operation}: generate a token` };
+  /** `GET /auth/v1/tokens/generate` with Basic auth; the token has no stated lifetime (a year). */
+  private async mintToken(context: RequestContext): Promise<FetchedToken> {
     const basic = Buffer.from(`${this.settings.username}:${this.settings.password}`).toString("base64");
     registerSecret(basic);
     const headers: Record<string, string> = { authorization: `Basic ${basic}`, accept: "application/json" };
     if (this.settings.contractNumber) headers["x-contract-number"] = this.settings.contractNumber;
     const url = this.settings.apiUrl.slice(0, -API_PATH.length) + "/auth/v1/tokens/generate";
-    const res = await withRetries(
-      async () => {
-        this.tokenRequests++;
-        const answer = await send(tokenContext, { method: "GET", url, headers });
-        if (answer.status >= 400) throw apiError(tokenContext, answer);
-        return answer;
-      },
-      // A second token harms nothing: safe to repeat.
-      { idempotent: true },
-    );
-    const { token } = parse(tokenContext, res, tokenAnswer);
-    registerSecret(token);
-    return token;
+    const res = await send(context, { method: "GET", url, headers });
+    if (res.status >= 400) throw apiError(context, res);
+    return { value: parse(context, res, tokenAnswer).token };
   }
 }
 

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure } from "../core/kit";
-import { AccessToken } from "../core/oauth";
+import { AccessToken, oauth2Grant } from "../core/oauth";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
 
@@ -169,11 +169,13 @@ export class OvhClient {
   constructor(readonly settings: OvhSettings) {
     const auth = settings.auth;
     if (auth.kind === "oauth2") {
-      this.token = new AccessToken({
-        url: auth.tokenUrl,
-        form: { grant_type: "client_credentials", client_id: auth.clientId, client_secret: auth.clientSecret, scope: "all" },
-        error: apiError,
-      });
+      this.token = new AccessToken(
+        oauth2Grant({
+          url: auth.tokenUrl,
+          form: { grant_type: "client_credentials", client_id: auth.clientId, client_secret: auth.clientSecret, scope: "all" },
+          error: apiError,
+        }),
+      );
     }
   }
 

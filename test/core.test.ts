@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { CloudApiError, ConnectionError, type RequestContext } from "../src/core/errors";
 import { parseRetryAfter, send } from "../src/core/http";
-import { redact, registerSecret } from "../src/core/redact";
+import { encodedForms, redact, registerSecret } from "../src/core/redact";
 import { mayHaveBeenProcessed, sendOnce } from "../src/core/reconcile";
 import { shouldRetry, withRetries } from "../src/core/retry";
 import { checkEndpointUrl, readSetting, setStackConfig } from "../src/core/settings";
@@ -149,6 +149,20 @@ describe("errors and redaction", () => {
     const error = new CloudApiError(context, 400, "bad password hunter2-super-secret", undefined);
     expect(error.message).not.toContain("hunter2-super-secret");
     expect(redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig")).not.toContain("eyJhbGci");
+  });
+
+  test("a secret is also redacted URL-encoded, JSON-escaped and in base64, as an echoed request quotes it", () => {
+    const secret = 'p@ss "word"/+1';
+    registerSecret(secret);
+    const echoed = [
+      `client_secret=${encodeURIComponent(secret)}`,
+      new URLSearchParams({ password: secret }).toString(),
+      JSON.stringify({ body: JSON.stringify({ value: secret }) }),
+      `Basic ${Buffer.from(secret).toString("base64")}`,
+    ];
+    for (const text of echoed) expect(redact(text)).toContain("[redacted]");
+    const redacted = redact(echoed.join(" "));
+    for (const form of encodedForms(secret)) expect(redacted).not.toContain(form);
   });
 
   test("Retry-After in seconds and as a date; absurd values ignored", () => {

@@ -1,7 +1,8 @@
 /**
  * Redaction of secret values from every text that leaves the provider: error messages, progress
  * lines and logs. Credentials and secret inputs are registered as they are read; any text built
- * afterwards has them replaced.
+ * afterwards has them replaced, also in the encodings an answer may quote them in (a form body
+ * echoed URL-encoded, a JSON body echoed inside a JSON string, a Basic header in base64).
  */
 const secrets = new Set<string>();
 
@@ -9,13 +10,31 @@ const secrets = new Set<string>();
 const MIN_SECRET_LENGTH = 4;
 const MASK = "[redacted]";
 
+/** The forms a secret takes on the wire: plain, URL-encoded (path and form), JSON-escaped, base64. */
+export function encodedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const forms = [
+    value,
+    encodeURIComponent(value),
+    new URLSearchParams({ v: value }).toString().slice("v=".length),
+    json,
+    // A JSON string quoted again inside another JSON string (an echoed body in an error message).
+    JSON.stringify(json).slice(1, -1),
+    Buffer.from(value).toString("base64"),
+    Buffer.from(value).toString("base64url"),
+  ];
+  return [...new Set(forms)];
+}
+
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+  if (!value || value.length < MIN_SECRET_LENGTH) return;
+  for (const form of encodedForms(value)) secrets.add(form);
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join(MASK);
+  // Longest first, so a secret's longer encoded form is masked whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(MASK);
   // Authorization headers and bearer tokens, wherever they come from.
   return out
     .replace(/(authorization["']?\s*[:=]\s*["']?)(bearer|basic)?\s*[A-Za-z0-9._~+/=-]+/gi, `$1${MASK}`)

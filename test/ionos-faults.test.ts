@@ -73,7 +73,7 @@ test("a request stuck RUNNING fails after the timeout, saying what it waited for
   expect(Date.now() - started).toBeLessThan(2_000);
   const request = [...emulator.store.requests.values()].find((r) => r.doneAt === Infinity)!;
   expect(error.message).toBe(
-    `ionos: create LAN (LAN "stuck"): timed out after 1 s waiting for IONOS request ${request.id} to be DONE. ` +
+    `ionos: create LAN (LAN "stuck"): timed out after 1 s waiting for IONOS request ${request.id} to be DONE (last seen: RUNNING). ` +
       "Raise the limit with the timeoutMinutes input of the LAN (now 0.01).",
   );
   expect(error.id).toBe(`${dc}/${request.targets[0].id}`);

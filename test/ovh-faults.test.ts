@@ -105,7 +105,7 @@ test("a build that never ends fails after its timeout, naming what it waited for
   }
   const error = await creating.catch((e) => e);
   expect(error.message).toBe(
-    "ovh: wait for instance to be ACTIVE (instance \"stuck\"): timed out after 3 s waiting for status ACTIVE. Raise the limit with the instance's timeoutMinutes input.",
+    "ovh: wait for instance to be ACTIVE (instance \"stuck\"): timed out after 3 s waiting for status ACTIVE (last seen: BUILD). Raise the limit with the instance's timeoutMinutes input.",
   );
   expect(error.properties).toMatchObject({ name: "stuck", status: "BUILD" });
 });

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { createdSince, sendOnce } from "../core/reconcile";
-import { waitFor } from "../core/wait";
+import { timeoutMinutes, waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
@@ -23,7 +23,7 @@ const inputs = z.object({
   osType: z.enum(["Linux", "Windows"]),
   version: z.string().min(1).max(255),
   /** How long to wait for the download. */
-  timeoutMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  timeoutMinutes: timeoutMinutes(30),
 });
 
 export const imageItem = z.object({

@@ -10,7 +10,7 @@ import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { progress } from "../core/redact";
 import { createdSince, sendOnce } from "../core/reconcile";
-import { waitFor } from "../core/wait";
+import { timeoutMinutes, waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -45,7 +45,7 @@ const inputs = z.object({
   /** `running` or `stopped`, changed in place; left out, the power state is not managed. */
   powerState: z.enum(POWER_STATES).optional(),
   /** How long to wait for the instance to be running after an order or a reinstall. */
-  timeoutMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  timeoutMinutes: timeoutMinutes(30),
 });
 
 export const instanceItem = z.object({

@@ -7,7 +7,7 @@ import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { progress } from "../core/redact";
 import { sendOnce } from "../core/reconcile";
-import { waitFor } from "../core/wait";
+import { timeoutMinutes, waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
@@ -23,7 +23,7 @@ const inputs = z.object({
     .strict()
     .default({ state: "disabled", sizeLimitTB: 0 }),
   /** How long to wait for the storage to be ready after an order or a resize. */
-  timeoutMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  timeoutMinutes: timeoutMinutes(30),
 });
 
 const storageItem = z.object({

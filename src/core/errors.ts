@@ -61,14 +61,14 @@ export class ConnectionError extends Error {
   }
 }
 
-/** A bounded wait ran out. */
+/** A bounded wait ran out; `lastSeen` is the state the cloud reported last, in words. */
 export class WaitTimeoutError extends Error {
   override readonly name = "WaitTimeoutError";
-  constructor(context: RequestContext, waitedFor: string, timeoutMs: number, howToRaise: string) {
+  constructor(context: RequestContext, waitedFor: string, timeoutMs: number, howToRaise: string, lastSeen?: string) {
     super(
       redact(
-        `${describe(context)}: timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${waitedFor}. ` +
-          `Raise the limit with ${howToRaise}.`,
+        `${describe(context)}: timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${waitedFor}` +
+          `${lastSeen ? ` (last seen: ${lastSeen})` : ""}. Raise the limit with ${howToRaise}.`,
       ),
     );
   }

@@ -3,9 +3,13 @@
  * slow down in proportion to the time already waited, so the time lost after the cloud is done
  * stays a small fraction of the wait, and every wait reports progress and ends with a clear error.
  */
+import { z } from "zod";
 import { type RequestContext, OperationFailedError, WaitTimeoutError } from "./errors";
 import { progress } from "./redact";
 import { sleep } from "./retry";
+
+/** A resource's `timeoutMinutes` input, bounding its waits; fractions are allowed (0.5 is 30 s). */
+export const timeoutMinutes = (defaultMinutes: number) => z.number().positive().max(24 * 60).default(defaultMinutes);
 
 export interface WaitOptions<T> {
   context: RequestContext;
@@ -25,6 +29,7 @@ export interface WaitOptions<T> {
   maxIntervalMs?: number;
   /** Poll interval as a fraction of the time waited so far. */
   intervalFraction?: number;
+  /** Default: every 10 s, or five times over a shorter wait, so even a short wait shows progress before it fails. */
   progressEveryMs?: number;
 }
 
@@ -33,7 +38,7 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
     minIntervalMs = 200,
     maxIntervalMs = 5_000,
     intervalFraction = 0.1,
-    progressEveryMs = 10_000,
+    progressEveryMs = Math.min(10_000, options.timeoutMs / 5),
   } = options;
   const started = Date.now();
   let lastProgress = started;
@@ -44,7 +49,7 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
     if (failure) throw new OperationFailedError(options.context, failure);
     const elapsed = Date.now() - started;
     if (elapsed >= options.timeoutMs) {
-      throw new WaitTimeoutError(options.context, options.waitingFor, options.timeoutMs, options.howToRaise);
+      throw new WaitTimeoutError(options.context, options.waitingFor, options.timeoutMs, options.howToRaise, options.describe?.(value));
     }
     if (Date.now() - lastProgress >= progressEveryMs) {
       lastProgress = Date.now();

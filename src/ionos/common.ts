@@ -7,8 +7,7 @@ import { createdSince, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type Accepted, type IonosClient, REQUEST_POLLING, type WaitLimit } from "./client";
 
-/** How long a resource's writes may take; fractions are allowed (0.5 is 30 s). */
-export const timeoutMinutes = (defaultMinutes: number) => z.number().positive().max(24 * 60).default(defaultMinutes);
+export { timeoutMinutes } from "../core/wait";
 
 /** The changes that need an API call: `timeoutMinutes` only governs this provider's waits. */
 export const apiChanges = <K extends string>(changed: K[]) => changed.filter((key) => key !== "timeoutMinutes");

@@ -32,7 +32,7 @@ const inputs = z.object({
   /** cloud-init user data; kept as a secret since it often carries keys. */
   userData: z.string().max(65_535).optional(),
   /** How long to wait for the instance to be ACTIVE after a create or a resize. */
-  timeoutMinutes: timeoutMinutes.default(15),
+  timeoutMinutes: timeoutMinutes(15),
 });
 type Inputs = z.output<typeof inputs>;
 

@@ -24,7 +24,7 @@ const inputs = z.object({
   /** Where the network is active; left out, OVH activates it in every region of the project. */
   regions: sortedRegions.optional(),
   /** How long to wait for the network to be active in every region. */
-  timeoutMinutes: timeoutMinutes.default(10),
+  timeoutMinutes: timeoutMinutes(10),
 });
 type Inputs = z.output<typeof inputs>;
 

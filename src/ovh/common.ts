@@ -13,5 +13,4 @@ export const serviceName = z.string().regex(/^[0-9a-f]{32}$/, "must be a Public 
 /** A Public Cloud region, e.g. GRA11, SBG5, BHS5 or EU-WEST-PAR. */
 export const cloudRegion = z.string().regex(/^[A-Z][A-Z0-9-]*[0-9A-Z]$/, "must be an OVH Public Cloud region such as GRA11 or BHS5");
 
-/** How long to wait for an operation OVH carries out in the background, in minutes (fractions allowed). */
-export const timeoutMinutes = z.number().positive().max(24 * 60);
+export { timeoutMinutes } from "../core/wait";

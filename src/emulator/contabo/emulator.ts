@@ -31,7 +31,10 @@ const ASSIGNMENT = /^\/v1\/tags\/(\d+)\/assignments\/(instance|image|object-stor
 
 export interface ContaboEmulatorOptions {
   port?: number;
-  /** How long an order (and a reinstall) takes to reach `running`. */
+  /**
+   * How long an order (and a reinstall) takes to reach `running`, an image to download and an
+   * object storage to be ready. `Infinity`: never (stuck in `provisioning`, downloading, `PROVISIONING`).
+   */
   provisioningMs?: number;
   credentials?: Partial<ContaboCredentials>;
   tokenTtlSeconds?: number;

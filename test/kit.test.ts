@@ -192,3 +192,27 @@ describe("serialized provider", () => {
     delete process.env.CNTB_OAUTH2_CLIENT_SECRET;
   });
 });
+
+test("every string of a secret input that is a list (e.g. SSH keys) is redacted from errors", async () => {
+  const keys = ["ssh-ed25519 AAAA-first-key me@laptop", "ssh-ed25519 AAAA-second-key me@desktop"];
+  const echoing = providerOperations({
+    cloud,
+    kind: "Keyed",
+    inputs: z.object({ name: z.string(), keys: z.array(z.string()) }),
+    outputNames: ["name", "keys"],
+    secretInputs: ["keys"],
+    describe: (values) => `keyed "${values.name}"`,
+    async create(_client, wanted) {
+      // An API whose error quotes the request back.
+      throw new CloudApiError({ cloud: "contabo", operation: "create keyed" }, 400, `bad request ${JSON.stringify(wanted)}`, undefined);
+    },
+    read: async () => undefined,
+    delete: async () => undefined,
+  });
+  const message = await echoing.create({ name: "k", keys }).then(
+    () => "created",
+    (e: Error) => e.message,
+  );
+  expect(message).toContain("[redacted]");
+  for (const key of keys) expect(message).not.toContain(key);
+});

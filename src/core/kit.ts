@@ -205,10 +205,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
   };
 
   const registerSecrets = (values: Plain) => {
-    for (const key of [...(def.secretInputs ?? []), ...(def.secretOutputs ?? [])]) {
-      const value = values[key];
-      if (typeof value === "string") registerSecret(value);
-    }
+    for (const key of [...(def.secretInputs ?? []), ...(def.secretOutputs ?? [])]) registerSecret(values[key]);
   };
 
   const changedKeys = (olds: Plain, news: Plain): (keyof Inputs & string)[] =>

@@ -26,9 +26,12 @@ export function encodedForms(value: string): string[] {
   return [...new Set(forms)];
 }
 
-export function registerSecret(value: string | undefined): void {
-  if (!value || value.length < MIN_SECRET_LENGTH) return;
-  for (const form of encodedForms(value)) secrets.add(form);
+/** Registers a secret value; of a list (e.g. secret SSH keys), every string in it. */
+export function registerSecret(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(registerSecret);
+  else if (typeof value === "string" && value.length >= MIN_SECRET_LENGTH) {
+    for (const form of encodedForms(value)) secrets.add(form);
+  }
 }
 
 export function redact(text: string): string {

@@ -3,7 +3,7 @@
  * them and carries the tag, and a private network the VPS is attached to.
  *
  * Config: `contabo:*` credentials (or the CNTB_* environment variables), and optionally
- * `displayName` (renames the VPS in place) and `tagColor`.
+ * `displayName` (renames the VPS in place), `tagColor`, `sshPublicKey`, `rootPassword` and `userData`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { contabo } from "pulumi-eurocloud";
@@ -28,7 +28,7 @@ const vps = new contabo.Instance("web-1", {
   region: "EU",
   sshKeys: [sshKey.secretId],
   rootPassword: rootPassword.secretId,
-  userData: "#cloud-config\npackage_update: true\n",
+  userData: config.get("userData") ?? "#cloud-config\npackage_update: true\n",
   // A private network needs this add-on on each of its instances.
   addOns: { privateNetworking: true },
 });

@@ -5,7 +5,8 @@
  *
  * Config: `ovh:*` credentials (or the OVH_* environment variables), `serviceName` (the Public
  * Cloud project id), and optionally `zone` (a DNS zone of the account), `flavor` (b2-15 resizes
- * the instance in place, d2-2 replaces it: the preview says which), `failoverIp` and `sshPublicKey`.
+ * the instance in place, d2-2 replaces it: the preview says which), `failoverIp`, `sshPublicKey`
+ * and `userData`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ovh } from "pulumi-eurocloud";
@@ -40,7 +41,7 @@ const web = new ovh.CloudInstance(
     sshKeyId: key.keyId,
     // An object holding outputs is passed as one output.
     networks: [pulumi.output({ networkId: network.networkId, ip: "10.10.0.20" })],
-    userData: "#cloud-config\npackage_update: true\n",
+    userData: config.get("userData") ?? "#cloud-config\npackage_update: true\n",
   },
   // The private address comes from the subnet: it must exist first.
   { dependsOn: [subnet] },

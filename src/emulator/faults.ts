@@ -7,8 +7,10 @@
  * - `reset-before`: the connection is dropped before the request is processed.
  * - `reset-after`: the request is processed, then the connection is dropped: the answer is lost.
  * - `latency`: the answer is delayed by `latencyMs`.
+ * - `echo`: answered 400 with an error message quoting the whole request back (headers and body,
+ *   credentials included), as a careless service might; not processed.
  */
-export const FAULT_KINDS = ["429", "500", "502", "503", "504", "reset-before", "reset-after", "latency"] as const;
+export const FAULT_KINDS = ["429", "500", "502", "503", "504", "reset-before", "reset-after", "latency", "echo"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultMatch {

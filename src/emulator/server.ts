@@ -88,6 +88,8 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
     if (fault?.kind === "429") {
       answer = options.faultAnswer(429, "Too Many Requests");
       answer.headers = { ...answer.headers, "retry-after": String(fault.retryAfterSeconds) };
+    } else if (fault?.kind === "echo") {
+      answer = options.faultAnswer(400, `Bad request: ${request.method} ${req.url} headers ${JSON.stringify(req.headers)} body ${request.body}`);
     } else if (fault && /^5\d\d$/.test(fault.kind)) {
       answer = options.faultAnswer(Number(fault.kind), "Injected server error");
     } else {

@@ -29,11 +29,16 @@ export interface OvhCredentials {
 
 export interface OvhEmulatorOptions {
   port?: number;
-  /** How long an instance takes from BUILD to ACTIVE (a resize takes half of it, a network region a quarter). */
+  /**
+   * How long an instance takes from BUILD to ACTIVE (a resize takes half of it, a network region a
+   * quarter). `Infinity`: never (instances stay in BUILD, network regions BUILDING).
+   */
   buildMs?: number;
   /** The server's clock minus this machine's: clients must sign with the server's time. */
   clockSkewSeconds?: number;
   tokenTtlSeconds?: number;
+  /** Credentials to accept instead of random ones. */
+  credentials?: Partial<OvhCredentials>;
   zones?: string[];
   projects?: string[];
 }
@@ -68,6 +73,7 @@ export async function startOvhEmulator(options: OvhEmulatorOptions = {}): Promis
     consumerKey: randomBytes(16).toString("hex"),
     clientId: randomBytes(8).toString("hex"),
     clientSecret: randomBytes(16).toString("hex"),
+    ...options.credentials,
   };
   const store = {
     zones: new Map(zoneNames.map((name) => [name, newZone(name)])),

@@ -1,7 +1,7 @@
 /** Unit tests of the shared core: HTTP errors, retries over real HTTP, redaction, settings. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CloudApiError, ConnectionError, type RequestContext } from "../src/core/errors";
+import { CloudApiError, ConnectionError, type RequestContext, bodyExcerpt } from "../src/core/errors";
 import { parseRetryAfter, send } from "../src/core/http";
 import { encodedForms, redact, registerSecret } from "../src/core/redact";
 import { mayHaveBeenProcessed, sendOnce } from "../src/core/reconcile";
@@ -163,6 +163,15 @@ describe("errors and redaction", () => {
     for (const text of echoed) expect(redact(text)).toContain("[redacted]");
     const redacted = redact(echoed.join(" "));
     for (const form of encodedForms(secret)) expect(redacted).not.toContain(form);
+  });
+
+  test("an error body is redacted before it is cut, so no part of a secret across the cut shows", () => {
+    const secret = "cut-across-the-limit-secret-Qv93";
+    registerSecret(secret);
+    const excerpt = bodyExcerpt(`<html>${"x".repeat(480)}${secret} and more</html>`);
+    expect(excerpt).not.toContain("cut-across");
+    expect(excerpt.length).toBeLessThanOrEqual(500);
+    expect(bodyExcerpt("  ")).toBe("(empty body)");
   });
 
   test("Retry-After in seconds and as a date; absurd values ignored", () => {

@@ -6,7 +6,7 @@
 import { type SettingsReading, bindCloud } from "../core/binding";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
+import { CloudApiError, type RequestContext, UnexpectedResponseError, bodyExcerpt } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure } from "../core/kit";
 import { AccessToken, oauth2Grant } from "../core/oauth";
@@ -191,7 +191,7 @@ export class ContaboClient {
 }
 
 function apiError(context: RequestContext, res: HttpResponse, requestId: string | undefined): CloudApiError {
-  let message = res.text.trim().slice(0, 500) || "(empty body)";
+  let message = bodyExcerpt(res.text);
   try {
     const body = parseJsonBody(res.text);
     const api = errorBody.safeParse(body);

@@ -98,6 +98,14 @@ export class UnexpectedResponseError extends Error {
   }
 }
 
+/**
+ * The start of an error answer's body, for an error message when it is not the API's error shape.
+ * Redacted before it is cut: a secret the body quotes across the cut would otherwise show in part.
+ */
+export function bodyExcerpt(text: string): string {
+  return redact(text.trim()).slice(0, 500) || "(empty body)";
+}
+
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;

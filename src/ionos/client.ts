@@ -6,7 +6,7 @@
  */
 import { type SettingsReading, bindCloud } from "../core/binding";
 import { z } from "zod";
-import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
+import { CloudApiError, type RequestContext, UnexpectedResponseError, bodyExcerpt } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure } from "../core/kit";
 import { registerSecret } from "../core/redact";
@@ -231,7 +231,7 @@ function parse<T>(context: RequestContext, res: HttpResponse, schema: z.ZodType<
 
 /** The API's error, every message with its code; 429 waits as the service says, or one request's share of the rate limit. */
 function apiError(context: RequestContext, res: HttpResponse): CloudApiError {
-  let message = res.text.trim().slice(0, 500) || "(empty body)";
+  let message = bodyExcerpt(res.text);
   try {
     const api = errorBody.safeParse(parseJsonBody(res.text));
     if (api.success) message = api.data.messages.map((m) => (m.errorCode ? `[${m.errorCode}] ${m.message}` : m.message)).join("; ");

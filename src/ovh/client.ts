@@ -8,7 +8,7 @@ import { type SettingsReading, bindCloud } from "../core/binding";
 import { createHash } from "node:crypto";
 import { RateLimiter } from "limiter";
 import { z } from "zod";
-import { CloudApiError, type RequestContext, UnexpectedResponseError } from "../core/errors";
+import { CloudApiError, type RequestContext, UnexpectedResponseError, bodyExcerpt } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure } from "../core/kit";
 import { AccessToken, oauth2Grant } from "../core/oauth";
@@ -268,7 +268,7 @@ export class OvhClient {
 
 /** The API's error: `{class, message}` (older answers: `{errorCode, message}`; OAuth2: `{error, error_description}`). */
 function apiError(context: RequestContext, res: HttpResponse): CloudApiError {
-  let message = res.text.trim().slice(0, 500) || "(empty body)";
+  let message = bodyExcerpt(res.text);
   try {
     const body = parseJsonBody(res.text);
     const api = errorBody.safeParse(body);

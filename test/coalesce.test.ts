@@ -1,7 +1,7 @@
 /**
  * The read coalescer of the core: concurrent reads share batch calls per group, a full batch goes
  * at once, a missing key reads as gone, a failed batch fails each of its reads with an error the
- * kit puts the resource in front of, and a read alone waits only the window.
+ * kit puts the resource in front of, and a read alone waits only the quiet time.
  */
 import { z } from "zod";
 import { BatchReadError, Coalescer } from "../src/core/coalesce";
@@ -9,10 +9,11 @@ import { CloudApiError } from "../src/core/errors";
 import { type CloudBinding, providerOperations } from "../src/core/kit";
 
 /** A coalescer over a table of items, recording each batch call it makes. */
-function over(table: Record<string, string>, maxBatch = 100, windowMs?: number) {
+function over(table: Record<string, string>, maxBatch = 100, quietMs?: number, maxWaitMs?: number) {
   const batches: { keys: string[]; group: string }[] = [];
   const coalescer = new Coalescer<string, string>({
-    windowMs,
+    quietMs,
+    maxWaitMs,
     maxBatch,
     async fetchBatch(keys, group) {
       batches.push({ keys, group });
@@ -32,26 +33,45 @@ test("concurrent reads share one batch per group; a key the batch lacks reads as
     coalescer.read("gone", "dc1"),
   ]);
   expect(reads).toEqual(["dc1:A", "dc1:B", "dc1:A", "dc2:C", undefined]);
-  expect(batches).toEqual([
+  expect(batches.sort((x, y) => x.group.localeCompare(y.group))).toEqual([
     { keys: ["a", "b", "gone"], group: "dc1" },
     { keys: ["c"], group: "dc2" },
   ]);
 });
 
-test("a full batch goes at once, without waiting for the window", async () => {
+test("a full batch goes at once, without waiting for the quiet time", async () => {
   const { coalescer, batches } = over({ a: "A", b: "B", c: "C" }, 2, 60_000);
   const full = Promise.all([coalescer.read("a"), coalescer.read("b")]);
-  // The window is a minute: only a full batch can answer this quickly.
+  // The quiet time is a minute: only a full batch can answer this quickly.
   await expect(full).resolves.toEqual([":A", ":B"]);
   expect(batches).toEqual([{ keys: ["a", "b"], group: "" }]);
 });
 
-test("a read alone waits only the window", async () => {
+/** Eight reads, one every 10 ms. */
+async function trickle(coalescer: Coalescer<string, string>) {
+  const reads: Promise<unknown>[] = [];
+  for (const key of "abcdefgh") {
+    reads.push(coalescer.read(key));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await Promise.all(reads);
+}
+
+test("a batch of more than one read waits while reads keep coming, up to its longest wait", async () => {
+  const longer = over({}, 100, 50, 10_000);
+  await trickle(longer.coalescer);
+  expect(longer.batches).toHaveLength(1);
+  const bounded = over({}, 100, 50, 25);
+  await trickle(bounded.coalescer);
+  expect(bounded.batches.length).toBeGreaterThan(1);
+});
+
+test("a read alone waits only the quiet time", async () => {
   const { coalescer } = over({ a: "A" });
   const started = performance.now();
   await coalescer.read("a");
   const waited = performance.now() - started;
-  console.log(`a read alone took ${waited.toFixed(1)} ms (window 5 ms)`);
+  console.log(`a read alone took ${waited.toFixed(1)} ms (quiet time 5 ms)`);
   expect(waited).toBeLessThan(50);
 });
 

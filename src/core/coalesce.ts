@@ -17,8 +17,12 @@ export class BatchReadError extends Error {
 }
 
 export interface CoalescerOptions<Key, Item> {
-  /** How long the first read of a batch waits for others to join it; 5 ms unless given. */
-  windowMs?: number;
+  /** How long a read on its own waits for another to join it; 5 ms unless given. */
+  quietMs?: number;
+  /** Once reads come together, how long their batch waits for the next one; 50 ms unless given. */
+  burstQuietMs?: number;
+  /** The longest the first read of a batch waits while reads keep coming; 1 s unless given. */
+  maxWaitMs?: number;
   /** The most keys one batch call takes (e.g. a list's page size); a full batch goes at once. */
   maxBatch: number;
   /** Fetches the items of these keys, all of one group; a key missing from the answer does not exist. */
@@ -31,15 +35,24 @@ interface Waiter<Key, Item> {
   reject(error: unknown): void;
 }
 
+interface Batch<Key, Item> {
+  waiters: Waiter<Key, Item>[];
+  startedAt: number;
+  timer?: NodeJS.Timeout;
+}
+
 /**
- * The engine sends a refresh's reads together, so they reach the provider within a few ms of
- * each other; a read on its own pays this much extra.
+ * A read on its own pays only a few ms. The engine sends a refresh's reads at once, but the
+ * provider host takes them in bursts of a dozen or so, with gaps of tens of ms between bursts
+ * on a busy machine: a batch that has more than one read waits for the next burst.
  */
-const DEFAULT_WINDOW_MS = 5;
+const DEFAULT_QUIET_MS = 5;
+const DEFAULT_BURST_QUIET_MS = 50;
+const DEFAULT_MAX_WAIT_MS = 1_000;
 
 export class Coalescer<Key, Item> {
-  /** The reads waiting for the batch of their group, and the timer that sends it. */
-  private readonly batches = new Map<string, { waiters: Waiter<Key, Item>[]; timer: NodeJS.Timeout }>();
+  /** The reads waiting for the batch of their group. */
+  private readonly batches = new Map<string, Batch<Key, Item>>();
 
   constructor(private readonly options: CoalescerOptions<Key, Item>) {}
 
@@ -49,13 +62,16 @@ export class Coalescer<Key, Item> {
    */
   read(key: Key, group = ""): Promise<Item | undefined> {
     return new Promise((resolve, reject) => {
+      const { quietMs = DEFAULT_QUIET_MS, burstQuietMs = DEFAULT_BURST_QUIET_MS, maxWaitMs = DEFAULT_MAX_WAIT_MS } = this.options;
       let batch = this.batches.get(group);
       if (!batch) {
-        batch = { waiters: [], timer: setTimeout(() => this.send(group), this.options.windowMs ?? DEFAULT_WINDOW_MS) };
+        batch = { waiters: [], startedAt: performance.now() };
         this.batches.set(group, batch);
       }
       batch.waiters.push({ key, resolve, reject });
-      if (batch.waiters.length >= this.options.maxBatch) this.send(group);
+      clearTimeout(batch.timer);
+      if (batch.waiters.length >= this.options.maxBatch || performance.now() - batch.startedAt >= maxWaitMs) this.send(group);
+      else batch.timer = setTimeout(() => this.send(group), batch.waiters.length > 1 ? burstQuietMs : quietMs);
     });
   }
 

@@ -4,7 +4,7 @@
  * deserializes a provider and loads this package through it) and a second Check.
  */
 import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../src/core/provider";
 import { ProviderHost } from "../test/harness/provider-host";
@@ -23,6 +23,54 @@ function rssMb(host: ProviderHost): number {
   } catch {
     return NaN;
   }
+}
+
+/** The pids of a process's descendants, from /proc (Linux). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name, in parentheses, may hold spaces: the parent pid is the second field after it.
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const found: number[] = [];
+  for (let queue = [root]; queue.length > 0; ) {
+    const next = children.get(queue.shift()!) ?? [];
+    found.push(...next);
+    queue.push(...next);
+  }
+  return found;
+}
+
+/**
+ * Samples the peak resident memory (VmHWM) of the provider hosts started below this process
+ * (by the harness), until stopped; `stop` returns it in MB.
+ */
+export function watchHostMemory(intervalMs = 100): { stop(): number } {
+  let peakKb = 0;
+  const sample = () => {
+    for (const pid of descendants(process.pid)) {
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider")) continue;
+        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0));
+      } catch {
+        // The host ended meanwhile.
+      }
+    }
+  };
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peakKb / 1024;
+    },
+  };
 }
 
 export async function benchHost(): Promise<void> {

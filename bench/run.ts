@@ -1,11 +1,12 @@
 /**
  * Runs every benchmark against the local emulators and prints their tables, with the date and
- * the machine. `npm run bench`; one benchmark: `node dist/bench/run.js wait` (calls, rate, state, state-file, host).
+ * the machine. `npm run bench`; one benchmark: `node dist/bench/run.js wait` (calls, rate, state, state-file, host, refresh).
  */
 import * as os from "node:os";
 import { benchCalls } from "./calls";
 import { benchHost } from "./host";
 import { benchRate } from "./rate";
+import { benchRefresh } from "./refresh";
 import { benchState, benchStateFile } from "./state";
 import { benchWait } from "./wait";
 
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   state: benchState,
   "state-file": benchStateFile,
   host: benchHost,
+  refresh: benchRefresh,
 };
 
 async function main(): Promise<void> {

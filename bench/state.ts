@@ -9,9 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import "../src/index";
 import { providerFor } from "../src/core/provider";
 import { registeredTokens } from "../src/core/registry";
-import { runHarness } from "../test/harness";
-import * as contabo from "../test/support/contabo";
-import { num, printTable } from "./common";
+import { startFleet } from "../test/support/fleet";
+import { num, printTable, timed } from "./common";
+import { watchHostMemory } from "./host";
 
 export async function benchState(): Promise<void> {
   const rows: string[][] = [];
@@ -26,38 +26,53 @@ export async function benchState(): Promise<void> {
   ]);
 }
 
-const TAGS = 500;
+/** 500 resources of five types: the instances and servers carry the most outputs. */
+const FLEET = { contaboInstances: 200, contaboTags: 100, ionosServers: 150, ionosLans: 49 };
+const LATENCY_MS = 50;
 
-/** `up` of a stack of many tags through the harness (real provider host), then its state file. */
+/**
+ * `up` of a stack of 500 resources of both clouds through the harness (real provider host),
+ * every API call answered after 50 ms: the state file it leaves, and the provider host's peak
+ * memory meanwhile.
+ */
 export async function benchStateFile(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-state-"));
-  const emulator = await contabo.useContaboEmulator();
+  const fleet = await startFleet(FLEET);
+  for (const emulator of [fleet.contabo, fleet.ionos]) {
+    Object.assign(emulator.faults, { rate: 1, kinds: ["latency"], latencyMs: LATENCY_MS });
+  }
   try {
     const stateFile = path.join(dir, "state.json");
-    const program = path.join(__dirname, "programs", "many-tags.js");
-    const env = { ...contabo.contaboEnv(emulator), BENCH_TAGS: String(TAGS) };
-    const started = Date.now();
-    const result = await runHarness({ op: "up", program, state: stateFile, env });
-    const wallMs = Date.now() - started;
+    const memory = watchHostMemory();
+    const up = await timed(() => fleet.requestsDuring(() => fleet.run("up", stateFile)));
+    const peakMb = memory.stop();
+    const { result, contabo, ionos } = up.result;
     if (result.code !== 0) throw new Error(`harness up failed:\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
     const text = fs.readFileSync(stateFile, "utf8");
     const state = JSON.parse(text) as { resources: { type: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[] };
-    const resources = state.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
-    const providerBytes = resources.reduce(
-      (sum, r) => sum + [r.inputs.__provider, r.outputs.__provider].reduce<number>((s, p) => s + (typeof p === "string" ? Buffer.byteLength(p) : 0), 0),
-      0,
-    );
     const bytes = Buffer.byteLength(text);
-    printTable(`State file of ${TAGS} contabo:Tag resources (harness up)`, ["figure", "value"], [
-      ["resources in the state", String(resources.length)],
-      ["state file size", `${num(bytes / 1024)} KB`],
-      ["bytes per resource", String(Math.round(bytes / resources.length))],
-      ["of which __provider (inputs + outputs)", `${num((100 * providerBytes) / bytes)} %`],
-      ["up wall time (with host start-up)", `${num(wallMs / 1000)} s`],
-      ["API requests (token requests included)", String(emulator.log.entries.length)],
-    ]);
+    const byType = new Map<string, { count: number; bytes: number; providerBytes: number }>();
+    for (const r of state.resources) {
+      const type = r.type.split("/").pop()!;
+      const entry = byType.get(type) ?? { count: 0, bytes: 0, providerBytes: 0 };
+      entry.count++;
+      entry.bytes += Buffer.byteLength(JSON.stringify(r, null, 2));
+      entry.providerBytes += [r.inputs.__provider, r.outputs.__provider].reduce<number>((sum, p) => sum + (typeof p === "string" ? Buffer.byteLength(p) : 0), 0);
+      byType.set(type, entry);
+    }
+    const providerBytes = [...byType.values()].reduce((sum, t) => sum + t.providerBytes, 0);
+    printTable(
+      `State file of ${state.resources.length} resources (harness up, ${LATENCY_MS} ms per API call)`,
+      ["resource type", "resources", "bytes per resource", "of which __provider"],
+      [...byType.entries()].map(([type, t]) => [type, String(t.count), String(Math.round(t.bytes / t.count)), String(Math.round(t.providerBytes / t.count))]),
+      [
+        `State file: ${num(bytes / 1024)} KB, ${Math.round(bytes / state.resources.length)} bytes per resource, ${num((100 * providerBytes) / bytes)} % of it __provider (stored in the inputs and the outputs).`,
+        `Up wall time ${num(up.ms / 1000)} s (host start-up included); API requests: ${contabo.api.length} Contabo, ${ionos.api.length} IONOS, and ${contabo.tokens + ionos.tokens} token requests.`,
+        `Provider host peak RSS (VmHWM) during the up: ${num(peakMb)} MB.`,
+      ],
+    );
   } finally {
-    await contabo.stopContaboEmulator(emulator);
+    await fleet.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -216,3 +216,21 @@ test("every string of a secret input that is a list (e.g. SSH keys) is redacted 
   expect(message).toContain("[redacted]");
   for (const key of keys) expect(message).not.toContain(key);
 });
+
+describe("runtime", () => {
+  test("configuring a shim loads the resource types of its cloud only", async () => {
+    await jest.isolateModulesAsync(async () => {
+      const { configure } = await import("../src/core/runtime");
+      const { registeredTokens } = await import("../src/core/registry");
+      const request = { config: { get: () => undefined } };
+      const clouds = () => [...new Set(registeredTokens().map((token) => token.split(":")[0]))];
+      const shim = { token: "contabo:Tag", configure: async () => undefined };
+      await configure(shim, request);
+      expect(clouds()).toEqual(["contabo"]);
+      expect(typeof (shim as unknown as { create: unknown }).create).toBe("function");
+      await configure({ token: "ionos:Lan", configure: async () => undefined }, request);
+      expect(clouds().sort()).toEqual(["contabo", "ionos"]);
+      await expect(configure({ token: "acme:Thing", configure: async () => undefined }, request)).rejects.toThrow("unknown resource type acme:Thing");
+    });
+  });
+});

@@ -61,7 +61,8 @@ const pagination = z.object({
   page: z.number(),
 });
 
-const PAGE_SIZE = 100;
+/** Items per list page; also the most ids one coalesced read lists. */
+export const PAGE_SIZE = 100;
 /** How long after a write a 404 on reading it back is taken for eventual consistency. */
 const READ_AFTER_WRITE_WINDOW_MS = 60_000;
 
@@ -184,7 +185,8 @@ export class ContaboClient {
     }
   }
 
-  private writtenRecently(path: string): boolean {
+  /** Whether this client wrote the resource at this path in the last minute. */
+  writtenRecently(path: string): boolean {
     const at = this.recentWrites.get(path);
     return at !== undefined && Date.now() - at < READ_AFTER_WRITE_WINDOW_MS;
   }

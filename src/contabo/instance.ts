@@ -11,7 +11,8 @@ import { type OperationScope, type ResourceOutputs, defineResource } from "../co
 import { progress } from "../core/redact";
 import { createdSince, sendOnce } from "../core/reconcile";
 import { timeoutMinutes, waitFor } from "../core/wait";
-import { type ContaboClient, contabo } from "./client";
+import { coalescerPerClient } from "../core/coalesce";
+import { type ContaboClient, PAGE_SIZE, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
 const REGIONS = ["EU", "US-central", "US-east", "US-west", "SIN", "UK", "AUS", "JPN", "IND"] as const;
@@ -137,6 +138,16 @@ function getInstance(client: ContaboClient, context: RequestContext, id: string 
   return client.one(context, "GET", idPath(instances, id), { item: instanceItem });
 }
 
+/** Instance reads that arrive together share list calls filtered by ids, one per page of ids. */
+const instanceReads = coalescerPerClient((client: ContaboClient) => ({
+  maxBatch: PAGE_SIZE,
+  async fetchBatch(ids: number[]) {
+    const context: RequestContext = { cloud: "contabo", operation: `read ${ids.length} instance(s) with one list call` };
+    const found = await client.list(context, instances, { query: { instanceIds: ids.join(",") }, item: instanceItem });
+    return new Map(found.map((item) => [item.instanceId, item]));
+  },
+}));
+
 /** Statuses an instance does not leave by itself: waiting for them is pointless. */
 const STUCK_STATUSES: Record<string, (message?: string) => string> = {
   error: (message) => `instance is in status error: ${message ?? "no message"}`,
@@ -246,8 +257,15 @@ const InstanceResource = defineResource({
     return { id: String(id), outputs: outputsOf(ready, wanted) };
   },
 
-  read: (client, id, olds, scope) =>
-    readOrUndefined(async () => outputsOf(await getInstance(client, scope.context("read instance"), id), olds)),
+  async read(client, id, olds, scope) {
+    // Its own GET for an id the list cannot filter by, and for an instance written moments ago:
+    // the list may not show it yet, and the GET retries that 404 (eventual consistency).
+    if (!/^[1-9]\d*$/.test(id) || client.writtenRecently(idPath(instances, id))) {
+      return readOrUndefined(async () => outputsOf(await getInstance(client, scope.context("read instance"), id), olds));
+    }
+    const item = await instanceReads(client).read(Number(id));
+    return item && outputsOf(item, olds);
+  },
 
   async update(client, id, wanted, olds, changed, scope) {
     if (changed.includes("displayName")) {

@@ -4,8 +4,10 @@
  * availability zone replace it. `vmState` starts or stops it.
  */
 import { z } from "zod";
+import { coalescerPerClient } from "../core/coalesce";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { ionos } from "./client";
+import { type IonosClient, ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes } from "./common";
 
 const RESTARTING = ["cores", "ram", "cpuFamily"];
@@ -65,14 +67,31 @@ function outputsOf(server: z.infer<typeof serverItem>, known: Partial<ServerOutp
   };
 }
 
+const serversOf = (datacenterId: string) => apiPath("datacenters", datacenterId, "servers");
+
 const servers = new IonosKind({
   noun: "server",
   item: serverItem,
   idParts: ["datacenterId", "serverId"],
-  collection: (datacenterId) => apiPath("datacenters", datacenterId, "servers"),
+  collection: serversOf,
   defaultMinutes: 60,
   outputsOf,
 });
+
+/**
+ * Server reads that arrive together (a refresh) share one list call per data center: with its
+ * default depth the list brings every server's properties.
+ */
+const serverReads = coalescerPerClient((client: IonosClient) => ({
+  // One list answers for every server of the data center, however many are read.
+  maxBatch: Infinity,
+  async fetchBatch(_serverIds: string[], datacenterId: string) {
+    const context: RequestContext = { cloud: "ionos", operation: `read the servers of data center ${datacenterId} with one list call` };
+    // The data center is gone, and its servers with it.
+    const found = await readOrUndefined(() => client.list(context, serversOf(datacenterId), serverItem));
+    return new Map((found ?? []).map((server) => [server.id, server]));
+  },
+}));
 
 const ServerResource = defineResource({
   cloud: ionos,
@@ -99,7 +118,11 @@ const ServerResource = defineResource({
     return { id: created.id, outputs: await servers.outputs(client, scope, created.id, wanted) };
   },
 
-  read: servers.read,
+  async read(client, id, olds) {
+    const ids = servers.ids(id);
+    const found = await serverReads(client).read(ids.serverId, ids.datacenterId);
+    return found && outputsOf(found, olds, ids);
+  },
 
   async update(client, id, wanted, olds, changed, scope) {
     const { name, cores, ram, cpuFamily, timeoutMinutes: minutes } = wanted;

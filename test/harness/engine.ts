@@ -390,25 +390,27 @@ export class Deployment {
 
   // ---- refresh and destroy: no program ----
 
-  /** Reads every owned resource: gone ones leave the state, the others take the cloud's outputs. */
+  /**
+   * Reads every owned resource: gone ones leave the state, the others take the cloud's outputs.
+   * The reads go out all at once, as the engine sends them (`--parallel` is unbounded by
+   * default); their results are shown in state order.
+   */
   async refresh(): Promise<void> {
-    for (const r of this.old) {
-      if (r.external) continue;
-      try {
-        const result = await (await this.provider()).read(r, r.id, r.outputs, r.inputs);
-        if (!result.id) {
-          this.gone.add(r);
-          this.report("delete", r, [], " (gone from the cloud, dropped from the state)");
-          continue;
-        }
-        const drift = changedKeys(r.outputs, result.outputs);
-        Object.assign(r, { id: result.id, outputs: result.outputs, inputs: result.inputs ?? r.inputs });
-        if (drift.length > 0) this.report("drift", r, drift);
-        else this.count("same");
-      } catch (error) {
-        this.fail(label(r), error);
+    const owned = this.old.filter((r) => !r.external);
+    const reads = await Promise.allSettled(owned.map(async (r) => (await this.provider()).read(r, r.id, r.outputs, r.inputs)));
+    owned.forEach((r, i) => {
+      const read = reads[i];
+      if (read.status === "rejected") return this.fail(label(r), read.reason);
+      const result = read.value;
+      if (!result.id) {
+        this.gone.add(r);
+        return this.report("delete", r, [], " (gone from the cloud, dropped from the state)");
       }
-    }
+      const drift = changedKeys(r.outputs, result.outputs);
+      Object.assign(r, { id: result.id, outputs: result.outputs, inputs: result.inputs ?? r.inputs });
+      if (drift.length > 0) this.report("drift", r, drift);
+      else this.count("same");
+    });
   }
 
   /** Deletes every owned resource in reverse order; stops at the first failure. */

@@ -1,5 +1,6 @@
 /**
- * The program of test/reliability-faults.test.ts: many resources over the three clouds, in units
+ * The program of test/reliability-faults.test.ts: many resources over the three clouds (tags,
+ * secrets, networks, instances, data centers, LANs, IP blocks, DNS records, SSH keys), in units
  * of a few resources each, shaped by config so that one `up` creates them and a later one changes
  * every one of them (in place, or by replacement where the cloud cannot change it).
  *
@@ -56,5 +57,12 @@ for (let i = 0; i < count; i++) {
   if (i % 4 === 2) {
     // A new public key is a new key (the old one deleted first: the name is taken).
     new ovh.CloudSshKey(`key-${name}`, { serviceName, publicKey: sshKey(name) });
+  }
+  // A few paid orders, renamed in place.
+  if (i % 8 === 3) {
+    new contabo.Instance(`vm-${name}`, { displayName: `vm-${name}-r${revision}` });
+  }
+  if (i % 8 === 5) {
+    new ovh.CloudInstance(`vm-${name}`, { serviceName, name: `vm-${name}-r${revision}`, region: "GRA11", flavor: "d2-2", image: "Debian 12" });
   }
 }

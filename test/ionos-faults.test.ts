@@ -45,13 +45,18 @@ test("429 with Retry-After is waited out; 5xx and dropped connections on reads a
   expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
 });
 
-test("a 5xx on an update is not retried (a write is not safe to repeat) and is reported whole", async () => {
+test("a 5xx or a lost answer on an update or a delete is sent again: the same end state", async () => {
   const { id, outs, inputs } = await checkAndCreate("Lan", { datacenterId: dc, name: "fragile" });
   emulator.faults.next({ kind: "502", match: { method: "PATCH" } });
+  emulator.faults.next({ kind: "reset-after", match: { method: "PATCH" } });
   const before = emulator.log.entries.length;
-  const error = await ops("Lan").update(id, outs, { ...inputs, public: true }).catch((e) => e);
-  expect(error.message).toBe('ionos: update LAN (LAN "fragile") failed: HTTP 502: [502] Injected server error');
-  expect(emulator.log.entries.slice(before).filter((entry) => entry.method === "PATCH")).toHaveLength(1);
+  const updated = await ops("Lan").update(id, outs, { ...inputs, public: true });
+  expect(updated.outs).toMatchObject({ name: "fragile", public: true });
+  expect(emulator.log.entries.slice(before).filter((entry) => entry.method === "PATCH")).toHaveLength(3);
+
+  emulator.faults.next({ kind: "reset-after", match: { method: "DELETE" } });
+  await ops("Lan").delete(id, updated.outs);
+  expect(named("lan", "fragile")).toHaveLength(0);
 });
 
 test("a FAILED request fails the create with IONOS's message and the request id; the resource stays in the state", async () => {

@@ -6,7 +6,7 @@
  * - `500`, `502`, `503`, `504`: answered with that status, not processed.
  * - `reset-before`: the connection is dropped before the request is processed.
  * - `reset-after`: the request is processed, then the connection is dropped: the answer is lost.
- * - `latency`: the answer is delayed by `latencyMs`.
+ * - `latency`: the answer is delayed by `latencyMs` (a latency spike).
  * - `echo`: answered 400 with an error message quoting the whole request back (headers and body,
  *   credentials included), as a careless service might; not processed.
  */
@@ -33,7 +33,7 @@ export interface Fault {
 export class FaultInjector {
   /** Share of requests (0..1) that get a random fault from `kinds`. */
   rate = 0;
-  kinds: FaultKind[] = ["429", "500", "503", "reset-before", "reset-after"];
+  kinds: FaultKind[] = ["429", "500", "502", "503", "reset-before", "reset-after", "latency"];
   retryAfterSeconds = 1;
   latencyMs = 500;
   /** How many faults of each kind were injected. */

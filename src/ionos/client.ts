@@ -196,8 +196,11 @@ export class IonosClient {
       if (res.status >= 400) throw apiError(context, res);
       return res;
     };
-    // Writes are not idempotent here (each one queues a request): only GET is retried after a 5xx.
-    return withRetries(attempt, { idempotent: method === "GET" });
+    // A POST creates (a second one would make a second resource: creates look first, see
+    // `sendOnce`) or acts on a server: not sent again after a 5xx or a lost answer. PATCH, PUT and
+    // DELETE set an end state: sent again, they queue one more request to the same end (a DELETE of
+    // what is already gone answers 404, which the kit takes as done).
+    return withRetries(attempt, { idempotent: method !== "POST" });
   }
 
   private async authorization(context: RequestContext): Promise<string> {

@@ -10,7 +10,8 @@ import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { progress } from "../core/redact";
 import { createdSince, sendOnce } from "../core/reconcile";
-import { waitFor } from "../core/wait";
+import { onOwner } from "../core/coalesce";
+import { PollBatch, waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -145,24 +146,39 @@ const STUCK_STATUSES: Record<string, (message?: string) => string> = {
   pending_payment: () => "the order waits for a payment (status pending_payment): see the customer panel",
 };
 
-/** Waits until the instance reaches a status; `error` fails at once with the API's own message. */
+/** The instances, by id: one alone read directly, several from one list filtered by their ids. */
+async function instancesById(client: ContaboClient, ids: string[]): Promise<Map<string, InstanceItem>> {
+  const context: RequestContext = { cloud: "contabo", operation: "read instance status" };
+  const found = ids.length > 1 ? await client.list(context, instances, { query: { instanceIds: ids.join(",") }, item: instanceItem }) : [];
+  const byId = new Map(found.map((item) => [String(item.instanceId), item]));
+  // Listed or not (a cancelled one may be left out), each is read on its own then.
+  for (const id of ids.filter((id) => !byId.has(id))) byId.set(id, await getInstance(client, context, id));
+  return byId;
+}
+
+/**
+ * Waits until the instance reaches a status; `error` fails at once with the API's own message.
+ * Concurrent waits share their polls; `after` (what was done) names the kind whose durations are learned.
+ */
 function waitForStatus(
   client: ContaboClient,
   scope: OperationScope,
   id: string | number,
   status: (typeof POWER_STATES)[number],
   timeoutMinutes: number,
+  after: "order" | "start" | "stop" | "reinstall",
 ) {
   return waitFor({
     context: scope.context(`wait for instance to be ${status}`),
     waitingFor: `status ${status}`,
-    poll: () => getInstance(client, scope.context("read instance status"), id),
+    batch: { polls: onOwner(client, "instance polls", () => new PollBatch((ids) => instancesById(client, ids))), key: String(id) },
+    kind: `contabo: instance ${after}`,
     isDone: (item) => item.status === status,
     failure: (item) => STUCK_STATUSES[item.status]?.(item.errorMessage),
     describe: (item) => item.status,
     timeoutMs: timeoutMinutes * 60_000,
     howToRaise: "the instance's timeoutMinutes input",
-    maxIntervalMs: 10_000,
+    pacing: { maxIntervalMs: 10_000 },
   });
 }
 
@@ -188,7 +204,7 @@ async function setPowerState(
     // Starting a running instance or stopping a stopped one changes nothing: safe to repeat.
     idempotent: true,
   });
-  return waitForStatus(client, scope, id, state, timeoutMinutes);
+  return waitForStatus(client, scope, id, state, timeoutMinutes, action);
 }
 
 /** An instance this create may already have ordered: same display name, ordered since it began. */
@@ -241,7 +257,7 @@ const InstanceResource = defineResource({
     // From here on the instance exists: a failed read or wait must not lose it from the state.
     scope.created(String(id), { ...wanted, instanceId: id });
     scope.created(String(id), outputsOf(await getInstance(client, scope.context("read instance"), id), wanted));
-    let ready = await waitForStatus(client, scope, id, "running", timeoutMinutes);
+    let ready = await waitForStatus(client, scope, id, "running", timeoutMinutes, "order");
     if (powerState === "stopped") ready = await setPowerState(client, scope, id, "stopped", timeoutMinutes);
     return { id: String(id), outputs: outputsOf(ready, wanted) };
   },
@@ -268,7 +284,7 @@ const InstanceResource = defineResource({
           client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), { imageId, sshKeys, rootPassword, userData, defaultUser }, false),
         find: async () => ((await getInstance(client, scope.context("read instance"), id)).status === "installing" ? true : undefined),
       });
-      await waitForStatus(client, scope, id, "running", wanted.timeoutMinutes);
+      await waitForStatus(client, scope, id, "running", wanted.timeoutMinutes, "reinstall");
     }
     // A reinstalled instance runs.
     const powerState = reinstall ? "running" : olds.powerState;

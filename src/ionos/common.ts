@@ -5,7 +5,7 @@ import type { OperationScope } from "../core/kit";
 import { idParts } from "../core/ids";
 import { createdSince, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
-import { type Accepted, type IonosClient, REQUEST_POLLING, type WaitLimit } from "./client";
+import { type Accepted, type IonosClient, REQUEST_PACING, type WaitLimit } from "./client";
 
 /** How long a resource's writes may take; fractions are allowed (0.5 is 30 s). */
 export const timeoutMinutes = (defaultMinutes: number) => z.number().positive().max(24 * 60).default(defaultMinutes);
@@ -39,7 +39,7 @@ function untilAvailable(client: IonosClient, context: RequestContext, path: stri
     isDone: (found) => found.metadata?.state !== "BUSY",
     describe: (found) => found.metadata?.state ?? "unknown",
     ...limit,
-    ...REQUEST_POLLING,
+    pacing: REQUEST_PACING,
   });
 }
 

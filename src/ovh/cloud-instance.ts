@@ -9,7 +9,8 @@ import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
 import { createdSince, sendOnce } from "../core/reconcile";
-import { waitFor } from "../core/wait";
+import { onOwner } from "../core/coalesce";
+import { PollBatch, waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
 import { getNetwork } from "./cloud-private-network";
@@ -151,18 +152,55 @@ async function networkParams(client: OvhClient, scope: OperationScope, wanted: I
   return params;
 }
 
-function waitUntilActive(client: OvhClient, scope: OperationScope, serviceName: string, instanceId: string, minutes: number) {
+/** What both the list of a project's instances and one instance's detail show: enough to see a BUILD end. */
+const instanceStatus = z.object({ id: z.string(), status: z.string(), ipAddresses: z.array(address) }).loose();
+type InstanceStatus = z.infer<typeof instanceStatus>;
+
+/**
+ * The instances' statuses (undefined: gone): one alone read directly, several from one list of the
+ * project's instances; one the list misses (just created, or just gone) is read on its own.
+ */
+async function instanceStatuses(client: OvhClient, serviceName: string, ids: string[]): Promise<Map<string, InstanceStatus | undefined>> {
+  const context: RequestContext = { cloud: "ovh", operation: "read instance status", resource: `project ${serviceName}` };
+  const listed = ids.length > 1 ? await client.request(context, "GET", `${project(serviceName)}/instance`, z.array(instanceStatus)) : [];
+  const statuses = new Map<string, InstanceStatus | undefined>(listed.filter((i) => ids.includes(i.id)).map((i) => [i.id, i]));
+  for (const id of ids.filter((id) => !statuses.has(id))) {
+    statuses.set(id, await readOrUndefined(() => getInstance(client, context, serviceName, id)));
+  }
+  return statuses;
+}
+
+/** What a wait follows: it names the kind whose durations are learned; "settle" (whatever is under way) learns nothing. */
+type WaitAfter = "create" | "resize" | "delete" | "settle";
+
+/** Waits for the instance's status, sharing the polls of concurrent waits in the project. */
+function waitForInstance(
+  client: OvhClient,
+  scope: OperationScope,
+  serviceName: string,
+  instanceId: string,
+  wait: { after: WaitAfter; minutes: number; isDone: (status: InstanceStatus | undefined) => boolean },
+) {
   return waitFor({
-    context: scope.context("wait for instance to be ACTIVE"),
-    waitingFor: "status ACTIVE",
-    poll: () => getInstance(client, scope.context("read instance status"), serviceName, instanceId),
-    isDone: (item) => item.status === "ACTIVE",
-    failure: (item) => (item.status === "ERROR" ? "the instance is in status ERROR" : undefined),
-    describe: (item) => item.status,
-    timeoutMs: minutes * 60_000,
+    context: scope.context(wait.after === "delete" ? "wait for instance to be deleted" : "wait for instance to be ACTIVE"),
+    waitingFor: wait.after === "delete" ? "the instance to be gone" : "status ACTIVE",
+    batch: { polls: onOwner(client, `instance polls of ${serviceName}`, () => new PollBatch((ids) => instanceStatuses(client, serviceName, ids))), key: instanceId },
+    kind: wait.after === "settle" ? undefined : `ovh: instance ${wait.after}`,
+    isDone: wait.isDone,
+    // An instance in ERROR can still be deleted: only the waits for ACTIVE fail on it.
+    failure: (item) => (wait.after !== "delete" && item?.status === "ERROR" ? "the instance is in status ERROR" : undefined),
+    describe: (item) => item?.status ?? "gone",
+    timeoutMs: wait.minutes * 60_000,
     howToRaise: "the instance's timeoutMinutes input",
-    maxIntervalMs: 10_000,
+    pacing: { maxIntervalMs: 10_000 },
   });
+}
+
+/** Waits until the instance is ACTIVE; returns its status and addresses then. */
+async function waitUntilActive(client: OvhClient, scope: OperationScope, serviceName: string, instanceId: string, after: WaitAfter, minutes: number) {
+  const active = await waitForInstance(client, scope, serviceName, instanceId, { after, minutes, isDone: (item) => item?.status === "ACTIVE" });
+  // ACTIVE is a status: the instance is there.
+  return active!;
 }
 
 /** OVH's resize rule (its "resize an instance" guide): same OS, flex to flex only, and no smaller disk. */
@@ -232,9 +270,11 @@ const CloudInstanceResource = defineResource({
     const id = `${name}/${created.id}`;
     // From here on the instance exists: a failed read or wait must not lose it from the state.
     scope.created(id, { ...wanted, instanceId: created.id });
-    scope.created(id, outputsOf(name, await getInstance(client, scope.context("read instance"), name, created.id), wanted));
-    const active = await waitUntilActive(client, scope, name, created.id, wanted.timeoutMinutes);
-    return { id, outputs: outputsOf(name, active, wanted) };
+    const building = await getInstance(client, scope.context("read instance"), name, created.id);
+    scope.created(id, outputsOf(name, building, wanted));
+    // A BUILD changes the status and the addresses only: no need to read the whole instance again.
+    const active = await waitUntilActive(client, scope, name, created.id, "create", wanted.timeoutMinutes);
+    return { id, outputs: outputsOf(name, { ...building, status: active.status, ipAddresses: active.ipAddresses }, wanted) };
   },
 
   async read(client, id, olds, scope) {
@@ -253,32 +293,24 @@ const CloudInstanceResource = defineResource({
       // Resizing to the flavor it already has (a retried resize) is refused: resize only when needed.
       const current = await getInstance(client, scope.context("read instance"), name, instanceId);
       if (current.flavor.id !== flavor.id) {
-        await waitUntilActive(client, scope, name, instanceId, wanted.timeoutMinutes);
+        await waitUntilActive(client, scope, name, instanceId, "settle", wanted.timeoutMinutes);
         await client.call(scope.context(`resize instance to ${flavor.name}`), "POST", `${instancePath(name, instanceId)}/resize`, { body: { flavorId: flavor.id } });
       }
     }
     // Wait only while the instance is on its way (a resize, or a create whose wait failed): a
     // stopped or shelved instance stays as it is.
     const now = await getInstance(client, scope.context("read instance"), name, instanceId);
-    const settled = TRANSITIONAL_STATUSES.includes(now.status)
-      ? await waitUntilActive(client, scope, name, instanceId, wanted.timeoutMinutes)
-      : now;
-    return outputsOf(name, settled, { ...olds, ...wanted });
+    if (!TRANSITIONAL_STATUSES.includes(now.status)) return outputsOf(name, now, { ...olds, ...wanted });
+    await waitUntilActive(client, scope, name, instanceId, "resize", wanted.timeoutMinutes);
+    // A resize changes the flavor too: read the whole instance.
+    return outputsOf(name, await getInstance(client, scope.context("read instance"), name, instanceId), { ...olds, ...wanted });
   },
 
   async delete(client, id, olds, scope) {
     const [name, instanceId] = idParts("ovh", id, ["serviceName", "instanceId"]);
     await client.call(scope.context("delete instance"), "DELETE", instancePath(name, instanceId));
     // Deletion takes a while: what the instance used (networks, SSH key) is free only once it is gone.
-    await waitFor({
-      context: scope.context("wait for instance to be deleted"),
-      waitingFor: "the instance to be gone",
-      poll: () => readOrUndefined(() => getInstance(client, scope.context("read instance"), name, instanceId)),
-      isDone: (item) => item === undefined,
-      describe: (item) => item?.status ?? "gone",
-      timeoutMs: (olds.timeoutMinutes ?? 15) * 60_000,
-      howToRaise: "the instance's timeoutMinutes input",
-    });
+    await waitForInstance(client, scope, name, instanceId, { after: "delete", minutes: olds.timeoutMinutes ?? 15, isDone: (item) => item === undefined });
   },
 });
 

@@ -133,9 +133,13 @@ const flavorNamed = (client: OvhClient, context: RequestContext, place: { servic
 
 const publicNetworks = z.array(z.object({ regions: z.array(z.object({ region: z.string(), openstackId: z.string().nullable() })) }).loose());
 
-/** The OpenStack ids, in the instance's region, of the networks it is attached to. */
+/**
+ * The OpenStack ids, in the instance's region, of the networks it is attached to; undefined
+ * without private networks: left out, OVH attaches the public network only (nothing to look up).
+ */
 async function networkParams(client: OvhClient, scope: OperationScope, wanted: Inputs) {
   const { serviceName: name, region } = wanted;
+  if (wanted.networks.length === 0) return undefined;
   const params: { networkId: string; ip?: string }[] = [];
   if (wanted.publicNetwork) {
     const publics = await client.request(scope.context("read the public network"), "GET", `${project(name)}/network/public`, publicNetworks);
@@ -255,26 +259,26 @@ const CloudInstanceResource = defineResource({
       imageId: image.id,
       sshKeyId: wanted.sshKeyId,
       userData: wanted.userData,
-      // Left out, OVH attaches the public network only.
-      networks: wanted.networks.length > 0 ? networks : undefined,
+      networks,
     };
     const created = await sendOnce({
       what: `create instance "${wanted.name}"`,
-      send: () => client.request(scope.context("create instance"), "POST", `${project(name)}/instance`, z.object({ id: z.string() }).loose(), { body }),
-      // Names are not unique: the newest of that name, created since this create began, is the one.
+      // The answer is the instance's detail.
+      send: () => client.request(scope.context("create instance"), "POST", `${project(name)}/instance`, instanceItem, { body }),
+      // Names are not unique: the newest of that name, created since this create began, is the one
+      // (the list shows a summary: its detail is read then).
       find: async () => {
         const found = await client.request(scope.context("look up instance"), "GET", `${project(name)}/instance`, z.array(z.object({ id: z.string(), name: z.string(), created: z.string() }).loose()), { query: { region } });
-        return found.filter((i) => i.name === wanted.name && isNew(i.created)).sort((a, b) => b.created.localeCompare(a.created))[0];
+        const newest = found.filter((i) => i.name === wanted.name && isNew(i.created)).sort((a, b) => b.created.localeCompare(a.created))[0];
+        return newest && getInstance(client, scope.context("read instance"), name, newest.id);
       },
     });
     const id = `${name}/${created.id}`;
-    // From here on the instance exists: a failed read or wait must not lose it from the state.
-    scope.created(id, { ...wanted, instanceId: created.id });
-    const building = await getInstance(client, scope.context("read instance"), name, created.id);
-    scope.created(id, outputsOf(name, building, wanted));
+    // From here on the instance exists: a failed wait must not lose it from the state.
+    scope.created(id, outputsOf(name, created, wanted));
     // A BUILD changes the status and the addresses only: no need to read the whole instance again.
     const active = await waitUntilActive(client, scope, name, created.id, "create", wanted.timeoutMinutes);
-    return { id, outputs: outputsOf(name, { ...building, status: active.status, ipAddresses: active.ipAddresses }, wanted) };
+    return { id, outputs: outputsOf(name, { ...created, status: active.status, ipAddresses: active.ipAddresses }, wanted) };
   },
 
   async read(client, id, olds, scope) {

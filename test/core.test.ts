@@ -7,7 +7,8 @@ import { redact, registerSecret } from "../src/core/redact";
 import { mayHaveBeenProcessed, sendOnce } from "../src/core/reconcile";
 import { shouldRetry, withRetries } from "../src/core/retry";
 import { checkEndpointUrl, readSetting, setStackConfig } from "../src/core/settings";
-import { DEFAULT_PACING, LearnedDurations, PollBatch, learnedDurations, nextPollDelay, waitFor } from "../src/core/wait";
+import { CoalescedRun } from "../src/core/coalesce";
+import { DEFAULT_PACING, LearnedDurations, PollBatch, learnedDurations, nextPollDelay, readEach, waitFor } from "../src/core/wait";
 
 const context: RequestContext = { cloud: "contabo", operation: "test call", resource: 'tag "t"' };
 
@@ -285,7 +286,47 @@ describe("poll schedule", () => {
     });
     const waits = ["x", "y"].map((key) => waitFor({ context, waitingFor: "done", batch: { polls: failing, key }, isDone: (done) => done, timeoutMs: 5_000, howToRaise: "x" }));
     for (const wait of waits) await expect(wait).rejects.toThrow(/the list call failed/);
+    // A key whose own read failed fails its wait alone.
+    const partly = new PollBatch<boolean>((keys) => readEach(keys, async (key) => {
+      if (key === "gone") throw new Error("HTTP 404 for gone");
+      return true;
+    }));
+    const [kept, lost] = await Promise.allSettled(
+      ["kept", "gone"].map((key) => waitFor({ context, waitingFor: "done", batch: { polls: partly, key }, isDone: (done) => done, timeoutMs: 5_000, howToRaise: "x" })),
+    );
+    expect(kept).toEqual({ status: "fulfilled", value: true });
+    expect(lost).toMatchObject({ status: "rejected", reason: new Error("HTTP 404 for gone") });
     const silent = new PollBatch<boolean>(async () => new Map());
     await expect(waitFor({ context, waitingFor: "done", batch: { polls: silent, key: "z" }, isDone: (done) => done, timeoutMs: 5_000, howToRaise: "x" })).rejects.toThrow(/did not answer for z/);
+  });
+});
+
+describe("CoalescedRun", () => {
+  test("callers that come during a run share the next one, which starts after them; a failed run fails its callers", async () => {
+    const runs: { callers: number[]; startedAt: number }[] = [];
+    let fail = false;
+    const shared = new CoalescedRun<number>(async (callers) => {
+      runs.push({ callers, startedAt: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (fail) throw new Error("refresh failed");
+    });
+    const calledAt: number[] = [];
+    const call = (i: number) => {
+      calledAt[i] = Date.now();
+      return shared.run(i);
+    };
+    const first = call(0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await Promise.all([first, call(1), call(2), call(3)]);
+    expect(runs.map((r) => r.callers)).toEqual([[0], [1, 2, 3]]);
+    // Each caller's run started at or after its call.
+    for (const run of runs) for (const caller of run.callers) expect(run.startedAt).toBeGreaterThanOrEqual(calledAt[caller]);
+
+    fail = true;
+    const outcomes = await Promise.allSettled([call(4), call(5)]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    fail = false;
+    await call(6);
+    expect(runs.map((r) => r.callers).slice(2)).toEqual([[4], [5], [6]]);
   });
 });

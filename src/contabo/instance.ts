@@ -11,7 +11,7 @@ import { type OperationScope, type ResourceOutputs, defineResource } from "../co
 import { progress } from "../core/redact";
 import { createdSince, sendOnce } from "../core/reconcile";
 import { onOwner } from "../core/coalesce";
-import { PollBatch, waitFor } from "../core/wait";
+import { PollBatch, readEach, waitFor } from "../core/wait";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -147,13 +147,13 @@ const STUCK_STATUSES: Record<string, (message?: string) => string> = {
 };
 
 /** The instances, by id: one alone read directly, several from one list filtered by their ids. */
-async function instancesById(client: ContaboClient, ids: string[]): Promise<Map<string, InstanceItem>> {
+async function instancesById(client: ContaboClient, ids: string[]): Promise<Map<string, InstanceItem | Error>> {
   const context: RequestContext = { cloud: "contabo", operation: "read instance status" };
   const found = ids.length > 1 ? await client.list(context, instances, { query: { instanceIds: ids.join(",") }, item: instanceItem }) : [];
-  const byId = new Map(found.map((item) => [String(item.instanceId), item]));
-  // Listed or not (a cancelled one may be left out), each is read on its own then.
-  for (const id of ids.filter((id) => !byId.has(id))) byId.set(id, await getInstance(client, context, id));
-  return byId;
+  const listed = new Map(found.filter((item) => ids.includes(String(item.instanceId))).map((item) => [String(item.instanceId), item]));
+  // Not listed (a cancelled one may be left out): read on its own.
+  const unlisted = await readEach(ids.filter((id) => !listed.has(id)), (id) => getInstance(client, context, id));
+  return new Map([...listed, ...unlisted]);
 }
 
 /**

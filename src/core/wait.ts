@@ -67,6 +67,15 @@ export class LearnedDurations {
 /** What this provider process learned about its waits. */
 export const learnedDurations = new LearnedDurations();
 
+/** Reads each key on its own (the keys a list missed), keeping a failed read's error for its key alone. */
+export async function readEach<V>(keys: string[], read: (key: string) => Promise<V>): Promise<Map<string, V | Error>> {
+  const results = await Promise.allSettled(keys.map(read));
+  return new Map(keys.map((key, i) => {
+    const result = results[i];
+    return [key, result.status === "fulfilled" ? result.value : result.reason instanceof Error ? result.reason : new Error(String(result.reason))];
+  }));
+}
+
 interface PendingPoll<V> {
   key: string;
   dueAt: number;
@@ -78,14 +87,16 @@ interface PendingPoll<V> {
 /**
  * Coalesces the status polls of concurrent waits into one call: each wait asks for its key's
  * status within a delay, and when the earliest is due, one `fetch` answers every wait pending
- * then (the others get their answer early, for free). `fetch` answers every key it is given.
+ * then (the others get their answer early, for free). `fetch` answers every key it is given,
+ * with an Error for a key whose own read failed (that wait alone fails); when `fetch` throws,
+ * every wait it was to answer fails.
  */
 export class PollBatch<V> {
   private pending: PendingPoll<V>[] = [];
   private timer?: { at: number; handle: NodeJS.Timeout };
 
   /** `fetch` gets the keys and when the oldest of their waits began (for filters by date). */
-  constructor(private readonly fetch: (keys: string[], since: number) => Promise<Map<string, V>>) {}
+  constructor(private readonly fetch: (keys: string[], since: number) => Promise<Map<string, V | Error>>) {}
 
   /** The key's status from a call sent at most `delayMs` from now; `since`: when its wait began. */
   poll(key: string, delayMs: number, since: number): Promise<V> {
@@ -108,7 +119,9 @@ export class PollBatch<V> {
     try {
       const statuses = await this.fetch([...new Set(polls.map((p) => p.key))], Math.min(...polls.map((p) => p.since)));
       for (const poll of polls) {
-        if (statuses.has(poll.key)) poll.resolve(statuses.get(poll.key)!);
+        const status = statuses.get(poll.key);
+        if (status instanceof Error) poll.reject(status);
+        else if (statuses.has(poll.key)) poll.resolve(status as V);
         else poll.reject(new Error(`a batched status poll did not answer for ${poll.key}`));
       }
     } catch (error) {

@@ -13,7 +13,7 @@ import { registerSecret } from "../core/redact";
 import { AccessToken, type FetchedToken } from "../core/oauth";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
-import { type Pacing, PollBatch, waitFor } from "../core/wait";
+import { type Pacing, PollBatch, readEach, waitFor } from "../core/wait";
 
 export const IONOS_SETTINGS = {
   token: { configKey: "ionos:token", envNames: ["IONOS_TOKEN"], secret: true },
@@ -189,21 +189,20 @@ export class IonosClient {
    * requests created since the oldest wait began (`depth=2` brings each one's status). A request
    * the list misses (a clock far off) is read directly.
    */
-  private async requestStatuses(ids: string[], since: number): Promise<Map<string, RequestStatus>> {
+  private async requestStatuses(ids: string[], since: number): Promise<Map<string, RequestStatus | Error>> {
     const context: RequestContext = { cloud: "ionos", operation: "poll request status" };
-    const statuses = new Map<string, RequestStatus>();
+    const listed = new Map<string, RequestStatus>();
     if (ids.length > 1) {
-      const wanted = new Set(ids);
-      const listed = await this.list(context, "/requests", listedRequest, 2, PAGE_LIMIT, { "filter.createdAfter": filterDate(since - CLOCK_SLACK_MS) });
-      for (const request of listed) {
+      const found = await this.list(context, "/requests", listedRequest, 2, PAGE_LIMIT, { "filter.createdAfter": filterDate(since - CLOCK_SLACK_MS) });
+      for (const request of found) {
         const status = request.metadata.requestStatus;
-        if (wanted.has(request.id) && status) statuses.set(request.id, { id: request.id, metadata: status.metadata });
+        if (ids.includes(request.id) && status) listed.set(request.id, { id: request.id, metadata: status.metadata });
       }
     }
-    for (const id of ids.filter((id) => !statuses.has(id))) {
-      statuses.set(id, parse(context, await this.send(context, "GET", `/requests/${encodeURIComponent(id)}/status`, {}), requestStatus));
-    }
-    return statuses;
+    const unlisted = await readEach(ids.filter((id) => !listed.has(id)), async (id) =>
+      parse(context, await this.send(context, "GET", `/requests/${encodeURIComponent(id)}/status`, {}), requestStatus),
+    );
+    return new Map([...listed, ...unlisted]);
   }
 
   /** The request a write's `Location` names; only one on this API is followed (it gets our token). */

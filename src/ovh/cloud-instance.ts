@@ -10,7 +10,7 @@ import { type CheckFailure, type OperationScope, type ResourceOutputs, defineRes
 import { idParts } from "../core/ids";
 import { createdSince, sendOnce } from "../core/reconcile";
 import { onOwner } from "../core/coalesce";
-import { PollBatch, waitFor } from "../core/wait";
+import { PollBatch, readEach, waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
 import { getNetwork } from "./cloud-private-network";
@@ -164,14 +164,12 @@ type InstanceStatus = z.infer<typeof instanceStatus>;
  * The instances' statuses (undefined: gone): one alone read directly, several from one list of the
  * project's instances; one the list misses (just created, or just gone) is read on its own.
  */
-async function instanceStatuses(client: OvhClient, serviceName: string, ids: string[]): Promise<Map<string, InstanceStatus | undefined>> {
+async function instanceStatuses(client: OvhClient, serviceName: string, ids: string[]): Promise<Map<string, InstanceStatus | undefined | Error>> {
   const context: RequestContext = { cloud: "ovh", operation: "read instance status", resource: `project ${serviceName}` };
-  const listed = ids.length > 1 ? await client.request(context, "GET", `${project(serviceName)}/instance`, z.array(instanceStatus)) : [];
-  const statuses = new Map<string, InstanceStatus | undefined>(listed.filter((i) => ids.includes(i.id)).map((i) => [i.id, i]));
-  for (const id of ids.filter((id) => !statuses.has(id))) {
-    statuses.set(id, await readOrUndefined(() => getInstance(client, context, serviceName, id)));
-  }
-  return statuses;
+  const found = ids.length > 1 ? await client.request(context, "GET", `${project(serviceName)}/instance`, z.array(instanceStatus)) : [];
+  const listed = new Map<string, InstanceStatus | undefined>(found.filter((i) => ids.includes(i.id)).map((i) => [i.id, i]));
+  const unlisted = await readEach(ids.filter((id) => !listed.has(id)), (id) => readOrUndefined(() => getInstance(client, context, serviceName, id)));
+  return new Map<string, InstanceStatus | undefined | Error>([...listed, ...unlisted]);
 }
 
 /** What a wait follows: it names the kind whose durations are learned; "settle" (whatever is under way) learns nothing. */

@@ -118,8 +118,8 @@ async function ovhRuns(buildMs: number) {
     const isStatusPath = (path: string) => path === instances || (path.startsWith(`${instances}/`) && !path.slice(instances.length + 1).includes("/"));
     return await aloneThenTogether(
       () => emulator.log.entries,
-      // A create reads its instance once after creating it.
-      (entries, from, creates) => statusPolls(entries, from, isStatusPath, creates),
+      // The create's answer is the instance: it reads nothing but the status.
+      (entries, from) => statusPolls(entries, from, isStatusPath, 0),
       async (i) => {
         const inputs = await checked(ops, { serviceName: project, name: `wait-${buildMs}-${i}`, region: "GRA11", flavor: "b2-7", image: "Ubuntu 24.04" });
         const { outs } = await ops.create(inputs);
@@ -185,7 +185,7 @@ export async function benchWait(): Promise<void> {
       `Each row: a fresh process (nothing learned), one create alone ("first alone"), then ${RUNS} creates at once (p50, p95, polls/s).`,
       "polls/s: status polls per second of waiting = status requests sent (a list answering several waits counts once) over the",
       "  waits' summed durations (acceptance to return); target <= 1. Status requests: GETs of the request / instance or of the",
-      "  list answering for several, less the create's own read of its instance (Contabo, OVH: see the calls table).",
+      "  list answering for several, less the read a Contabo create makes of its instance before the wait (calls table).",
       "requests/s (wall): the same requests over the wall time the waits took together (what the API sees).",
       "first alone: the first wait of its kind polls densely (it knows nothing); a wait alone cannot meet <= 1 poll/s for T = 0.5 s",
       "  (one poll in 0.5 s is 2/s); later waits of the kind poll sparsely until shortly before the shortest one seen ended.",

@@ -148,7 +148,7 @@ const STUCK_STATUSES: Record<string, (message?: string) => string> = {
 
 /** The instances, by id: one alone read directly, several from one list filtered by their ids. */
 async function instancesById(client: ContaboClient, ids: string[]): Promise<Map<string, InstanceItem | Error>> {
-  const context: RequestContext = { cloud: "contabo", operation: "read instance status" };
+  const context: RequestContext = { cloud: "contabo", operation: "read instance status", resource: `instance ${ids.join(", ")}` };
   const found = ids.length > 1 ? await client.list(context, instances, { query: { instanceIds: ids.join(",") }, item: instanceItem }) : [];
   const listed = new Map(found.filter((item) => ids.includes(String(item.instanceId))).map((item) => [String(item.instanceId), item]));
   // Not listed (a cancelled one may be left out): read on its own.

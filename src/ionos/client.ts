@@ -190,7 +190,7 @@ export class IonosClient {
    * the list misses (a clock far off) is read directly.
    */
   private async requestStatuses(ids: string[], since: number): Promise<Map<string, RequestStatus | Error>> {
-    const context: RequestContext = { cloud: "ionos", operation: "poll request status" };
+    const context: RequestContext = { cloud: "ionos", operation: "poll request status", resource: `request ${ids.join(", ")}` };
     const listed = new Map<string, RequestStatus>();
     if (ids.length > 1) {
       const found = await this.list(context, "/requests", listedRequest, 2, PAGE_LIMIT, { "filter.createdAfter": filterDate(since - CLOCK_SLACK_MS) });

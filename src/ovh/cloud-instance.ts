@@ -165,7 +165,7 @@ type InstanceStatus = z.infer<typeof instanceStatus>;
  * project's instances; one the list misses (just created, or just gone) is read on its own.
  */
 async function instanceStatuses(client: OvhClient, serviceName: string, ids: string[]): Promise<Map<string, InstanceStatus | undefined | Error>> {
-  const context: RequestContext = { cloud: "ovh", operation: "read instance status", resource: `project ${serviceName}` };
+  const context: RequestContext = { cloud: "ovh", operation: "read instance status", resource: `instance ${ids.join(", ")} of project ${serviceName}` };
   const found = ids.length > 1 ? await client.request(context, "GET", `${project(serviceName)}/instance`, z.array(instanceStatus)) : [];
   const listed = new Map<string, InstanceStatus | undefined>(found.filter((i) => ids.includes(i.id)).map((i) => [i.id, i]));
   const unlisted = await readEach(ids.filter((id) => !listed.has(id)), (id) => readOrUndefined(() => getInstance(client, context, serviceName, id)));

@@ -7,7 +7,8 @@ import { encodedForms, redact, registerSecret } from "../src/core/redact";
 import { mayHaveBeenProcessed, sendOnce } from "../src/core/reconcile";
 import { shouldRetry, withRetries } from "../src/core/retry";
 import { checkEndpointUrl, readSetting, setStackConfig } from "../src/core/settings";
-import { waitFor } from "../src/core/wait";
+import { CoalescedRun } from "../src/core/coalesce";
+import { DEFAULT_PACING, LearnedDurations, PollBatch, learnedDurations, nextPollDelay, readEach, waitFor } from "../src/core/wait";
 
 const context: RequestContext = { cloud: "contabo", operation: "test call", resource: 'tag "t"' };
 
@@ -217,7 +218,7 @@ describe("waitFor", () => {
       isDone: () => Date.now() >= doneAt,
       timeoutMs: 5_000,
       howToRaise: "x",
-      minIntervalMs: 50,
+      pacing: { minIntervalMs: 50 },
     });
     expect(Date.now() - doneAt).toBeLessThan(200);
     expect(polls).toBeLessThan(15);
@@ -228,7 +229,127 @@ describe("waitFor", () => {
       waitFor({ context, waitingFor: "running", poll: async () => "error", isDone: () => false, failure: (s) => `status ${s}`, timeoutMs: 1_000, howToRaise: "x" }),
     ).rejects.toThrow(/failed: status error/);
     await expect(
-      waitFor({ context, waitingFor: "status running", poll: async () => "busy", isDone: () => false, timeoutMs: 300, howToRaise: "the timeoutMinutes input", minIntervalMs: 50 }),
+      waitFor({ context, waitingFor: "status running", poll: async () => "busy", isDone: () => false, timeoutMs: 300, howToRaise: "the timeoutMinutes input", pacing: { minIntervalMs: 50 } }),
     ).rejects.toThrow(/timed out after 0 s waiting for status running. Raise the limit with the timeoutMinutes input/);
+  });
+});
+
+describe("poll schedule", () => {
+  const pacing = DEFAULT_PACING;
+
+  test("with nothing learned: the minimum interval first, then a fraction of the time waited, capped", () => {
+    expect(nextPollDelay(0, undefined, pacing)).toBe(pacing.minIntervalMs);
+    expect(nextPollDelay(10_000, undefined, pacing)).toBe(10_000 * pacing.intervalFraction);
+    expect(nextPollDelay(3_600_000, undefined, pacing)).toBe(pacing.maxIntervalMs);
+  });
+
+  test("with a duration learned: sparse until shortly before it, then dense", () => {
+    // 0.5 s seen: nothing before 0.45 s.
+    expect(nextPollDelay(0, 500, pacing)).toBe(450);
+    // 60 s seen: every 5 s (a quarter, capped at the maximum interval) up to 54 s, then 8 % of the time waited.
+    expect(nextPollDelay(0, 60_000, pacing)).toBe(5_000);
+    expect(nextPollDelay(45_000, 60_000, pacing)).toBe(5_000);
+    // Close to the dense phase: not sooner than dense polling would.
+    expect(nextPollDelay(52_000, 60_000, pacing)).toBe(52_000 * pacing.intervalFraction);
+    expect(nextPollDelay(54_000, 60_000, pacing)).toBe(54_000 * pacing.intervalFraction);
+    // Past the expected end the wait is as bounded as one that knew nothing.
+    expect(nextPollDelay(90_000, 60_000, pacing)).toBe(nextPollDelay(90_000, undefined, pacing));
+    // Never closer than dense polling, even just before the dense phase.
+    expect(nextPollDelay(440, 500, pacing)).toBe(pacing.minIntervalMs);
+  });
+
+  test("learned durations: the shortest of the last few, per kind", () => {
+    const durations = new LearnedDurations(3);
+    expect(durations.expected("a")).toBeUndefined();
+    for (const ms of [900, 400, 700, 800, 600]) durations.record("a", ms);
+    durations.record("b", 50);
+    // 900 and 400 are forgotten: the last three are 700, 800, 600.
+    expect(durations.expected("a")).toBe(600);
+    expect(durations.expected("b")).toBe(50);
+  });
+
+  test("a second wait of a kind polls less than the first, and returns as soon", async () => {
+    learnedDurations.clear();
+    const wait = async () => {
+      let polls = 0;
+      const doneAt = Date.now() + 1_200;
+      await waitFor({ context, waitingFor: "done", kind: "test: learned", poll: async () => ++polls, isDone: () => Date.now() >= doneAt, timeoutMs: 5_000, howToRaise: "x" });
+      return { polls, lateMs: Date.now() - doneAt };
+    };
+    const first = await wait();
+    const second = await wait();
+    console.log(`1.2 s wait: first ${first.polls} polls, ${first.lateMs} ms late; second ${second.polls} polls, ${second.lateMs} ms late`);
+    expect(first.polls).toBeGreaterThanOrEqual(6);
+    expect(second.polls).toBeLessThanOrEqual(3);
+    expect(second.lateMs).toBeLessThan(200);
+    expect(learnedDurations.expected("test: learned")).toBeGreaterThan(1_000);
+  });
+
+  test("concurrent waits share their polls through a batch; a failed poll fails the waits it answered", async () => {
+    const calls: string[][] = [];
+    const doneAt = Date.now() + 600;
+    const batch = new PollBatch<boolean>(async (keys) => {
+      calls.push(keys);
+      return new Map(keys.map((key) => [key, Date.now() >= doneAt]));
+    });
+    const started = Date.now();
+    await Promise.all(
+      ["a", "b", "c", "d"].map((key) =>
+        waitFor({ context, waitingFor: "done", batch: { polls: batch, key }, isDone: (done) => done, timeoutMs: 5_000, howToRaise: "x" }),
+      ),
+    );
+    console.log(`4 waits of 0.6 s: ${calls.length} batched calls in ${Date.now() - started} ms`);
+    expect(Date.now() - doneAt).toBeLessThan(200);
+    // Alone, each would poll about 4 times: together they send about as many calls as one.
+    expect(calls.length).toBeLessThanOrEqual(5);
+    expect(calls[0].sort()).toEqual(["a", "b", "c", "d"]);
+
+    const failing = new PollBatch<boolean>(async () => {
+      throw new Error("the list call failed");
+    });
+    const waits = ["x", "y"].map((key) => waitFor({ context, waitingFor: "done", batch: { polls: failing, key }, isDone: (done) => done, timeoutMs: 5_000, howToRaise: "x" }));
+    for (const wait of waits) await expect(wait).rejects.toThrow(/the list call failed/);
+    // A key whose own read failed fails its wait alone.
+    const partly = new PollBatch<boolean>((keys) => readEach(keys, async (key) => {
+      if (key === "gone") throw new Error("HTTP 404 for gone");
+      return true;
+    }));
+    const [kept, lost] = await Promise.allSettled(
+      ["kept", "gone"].map((key) => waitFor({ context, waitingFor: "done", batch: { polls: partly, key }, isDone: (done) => done, timeoutMs: 5_000, howToRaise: "x" })),
+    );
+    expect(kept).toEqual({ status: "fulfilled", value: true });
+    expect(lost).toMatchObject({ status: "rejected", reason: new Error("HTTP 404 for gone") });
+    const silent = new PollBatch<boolean>(async () => new Map());
+    await expect(waitFor({ context, waitingFor: "done", batch: { polls: silent, key: "z" }, isDone: (done) => done, timeoutMs: 5_000, howToRaise: "x" })).rejects.toThrow(/did not answer for z/);
+  });
+});
+
+describe("CoalescedRun", () => {
+  test("callers that come during a run share the next one, which starts after them; a failed run fails its callers", async () => {
+    const runs: { callers: number[]; startedAt: number }[] = [];
+    let fail = false;
+    const shared = new CoalescedRun<number>(async (callers) => {
+      runs.push({ callers, startedAt: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (fail) throw new Error("refresh failed");
+    });
+    const calledAt: number[] = [];
+    const call = (i: number) => {
+      calledAt[i] = Date.now();
+      return shared.run(i);
+    };
+    const first = call(0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await Promise.all([first, call(1), call(2), call(3)]);
+    expect(runs.map((r) => r.callers)).toEqual([[0], [1, 2, 3]]);
+    // Each caller's run started at or after its call.
+    for (const run of runs) for (const caller of run.callers) expect(run.startedAt).toBeGreaterThanOrEqual(calledAt[caller]);
+
+    fail = true;
+    const outcomes = await Promise.allSettled([call(4), call(5)]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    fail = false;
+    await call(6);
+    expect(runs.map((r) => r.callers).slice(2)).toEqual([[4], [5], [6]]);
   });
 });

@@ -3,6 +3,7 @@
  * create, read, diff (in place and replace), update, outside change (drift), outside delete,
  * adoption by id, delete; bad input rejected at check with no API call.
  */
+import { z } from "zod";
 import type { IonosEmulator } from "../src/emulator";
 import { ionosClient } from "../src/ionos/client";
 import { checkAndCreate, ops, stopIonosEmulator, useIonosEmulator } from "./support/ionos";
@@ -30,6 +31,36 @@ async function apiCallsDuring(action: () => Promise<unknown>): Promise<number> {
 async function datacenter(name: string) {
   return (await checkAndCreate("Datacenter", { name, location: "de/fra" })).id;
 }
+
+describe("request status polls", () => {
+  test("concurrent writes share their status polls: one GET /requests (depth 2, created since the waits began) answers them", async () => {
+    const isStatusPoll = (path: string) => path === "/cloudapi/v6/requests" || /^\/cloudapi\/v6\/requests\/[^/]+\/status$/.test(path);
+    const from = emulator.log.entries.length;
+    const created = await Promise.all([1, 2, 3, 4, 5].map((i) => checkAndCreate("Datacenter", { name: `shared-polls-${i}`, location: "de/fra" })));
+    const polls = emulator.log.entries.slice(from).filter((e) => e.method === "GET" && isStatusPoll(e.path));
+    const lists = polls.filter((e) => e.path === "/cloudapi/v6/requests");
+    console.log(`5 data center creates at once: ${polls.length} status polls, ${lists.length} of them lists`);
+    expect(lists.length).toBeGreaterThanOrEqual(1);
+    // Alone, each create polls at least once: five waits sharing polls send fewer than five.
+    expect(polls.length).toBeLessThan(5);
+    for (const { outs } of created) expect(outs.version).toBeGreaterThanOrEqual(1);
+    await Promise.all(created.map(({ id, outs }) => ops("Datacenter").delete(id, outs)));
+  });
+
+  test("GET /requests filters by creation date and status, as the spec says", async () => {
+    const client = ionosClient();
+    const item = z.object({ id: z.string(), metadata: z.object({ createdDate: z.string(), requestStatus: z.object({ metadata: z.object({ status: z.string() }) }) }) });
+    const since = new Date(Date.now() - 60_000).toISOString().slice(0, 19).replace("T", " ");
+    const recent = await client.list(outside, "/requests", item, 2, 1000, { "filter.createdAfter": since });
+    expect(recent.length).toBeGreaterThan(0);
+    expect(recent.every((r) => Date.parse(r.metadata.createdDate) > Date.now() - 61_000)).toBe(true);
+    const future = new Date(Date.now() + 3_600_000).toISOString().slice(0, 19).replace("T", " ");
+    expect(await client.list(outside, "/requests", item, 2, 1000, { "filter.createdAfter": future })).toEqual([]);
+    const done = await client.list(outside, "/requests", item, 2, 1000, { "filter.status": "DONE" });
+    expect(done.every((r) => r.metadata.requestStatus.metadata.status === "DONE")).toBe(true);
+    await expect(client.list(outside, "/requests", item, 2, 1000, { "filter.createdAfter": "yesterday" })).rejects.toThrow(/HTTP 422/);
+  });
+});
 
 describe("ionos.Datacenter", () => {
   test("lifecycle", async () => {

@@ -81,6 +81,34 @@ describe("ovh.DomainRecord", () => {
     await ops("DomainRecord").delete(id, updated.outs);
   });
 
+  test("changes to a zone that end together share refreshes; each returns published, after a refresh that followed its change", async () => {
+    const isRefresh = (entry: { method: string; path: string }) => entry.method === "POST" && entry.path === "/1.0/domain/zone/example.com/refresh";
+    const from = emulator.log.entries.length;
+    const created = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const made = await checkAndCreate("DomainRecord", { zone: "example.com", fieldType: "A", subDomain: `shared-${i}`, target: `192.0.2.${100 + i}` });
+        // On return: published, by a refresh sent after the record's create was answered.
+        expect(published(made.outs.recordId)).toMatchObject({ subDomain: `shared-${i}` });
+        const entries = emulator.log.entries;
+        const write = entries.findIndex((e) => e.method === "POST" && (e.answer as { id?: number } | undefined)?.id === made.outs.recordId);
+        expect(entries.slice(write + 1).some(isRefresh)).toBe(true);
+        return made;
+      }),
+    );
+    const refreshes = emulator.log.entries.slice(from).filter(isRefresh).length;
+    console.log(`30 DomainRecord creates at once: ${refreshes} zone refreshes (one each before)`);
+    expect(refreshes).toBeLessThan(30);
+
+    // A failed refresh fails every change it served; the records stay, unpublished.
+    zone().refreshFailure = "The zone example.com has pending tasks: retry later";
+    const failed = await Promise.all(created.slice(0, 3).map(({ id, outs }) => ops("DomainRecord").delete(id, outs).catch((e: Error) => e)));
+    zone().refreshFailure = undefined;
+    for (const error of failed) expect(String(error)).toMatch(/refresh zone example\.com .* failed: .*pending tasks: retry later/);
+    for (const { outs } of created.slice(0, 3)) expect(published(outs.recordId)).toBeDefined();
+    await Promise.all(created.map(({ id, outs }) => ops("DomainRecord").delete(id, outs)));
+    for (const { outs } of created) expect(published(outs.recordId)).toBeUndefined();
+  });
+
   test("TXT targets: OVH's added quotes cause no drift", async () => {
     const { id, outs, inputs } = await checkAndCreate("DomainRecord", { zone: "example.com", fieldType: "TXT", subDomain: "_verify", target: "token-123" });
     expect(zone().records.get(outs.recordId as number)?.target).toBe('"token-123"');

@@ -104,7 +104,7 @@ const ImageResource = defineResource({
       describe: (item) => `${item.status}, ${item.uploadedSizeMb} of ${item.sizeMb} MB`,
       timeoutMs: timeoutMinutes * 60_000,
       howToRaise: "the image's timeoutMinutes input",
-      maxIntervalMs: 10_000,
+      pacing: { maxIntervalMs: 10_000 },
     });
     return { id: imageId, outputs: outputsOf(downloaded, wanted) };
   },

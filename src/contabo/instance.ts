@@ -10,8 +10,8 @@ import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { progress } from "../core/redact";
 import { createdSince, sendOnce } from "../core/reconcile";
-import { timeoutMinutes, waitFor } from "../core/wait";
-import { coalescerPerClient } from "../core/coalesce";
+import { Coalescer, onOwner } from "../core/coalesce";
+import { PollBatch, readEach, timeoutMinutes, waitFor } from "../core/wait";
 import { type ContaboClient, PAGE_SIZE, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -138,15 +138,23 @@ function getInstance(client: ContaboClient, context: RequestContext, id: string 
   return client.one(context, "GET", idPath(instances, id), { item: instanceItem });
 }
 
+/** The instances of these ids, from one list call filtered by them. */
+function listInstances(client: ContaboClient, context: RequestContext, ids: (string | number)[]) {
+  return client.list(context, instances, { query: { instanceIds: ids.join(",") }, item: instanceItem });
+}
+
 /** Instance reads that arrive together share list calls filtered by ids, one per page of ids. */
-const instanceReads = coalescerPerClient((client: ContaboClient) => ({
-  maxBatch: PAGE_SIZE,
-  async fetchBatch(ids: number[]) {
-    const context: RequestContext = { cloud: "contabo", operation: `read ${ids.length} instance(s) with one list call` };
-    const found = await client.list(context, instances, { query: { instanceIds: ids.join(",") }, item: instanceItem });
-    return new Map(found.map((item) => [item.instanceId, item]));
-  },
-}));
+const instanceReads = (client: ContaboClient) =>
+  onOwner(client, "instance reads", () =>
+    new Coalescer({
+      maxBatch: PAGE_SIZE,
+      async fetchBatch(ids: number[]) {
+        const context: RequestContext = { cloud: "contabo", operation: `read ${ids.length} instance(s) with one list call` };
+        const found = await listInstances(client, context, ids);
+        return new Map(found.map((item) => [item.instanceId, item]));
+      },
+    }),
+  );
 
 /** Statuses an instance does not leave by itself: waiting for them is pointless. */
 const STUCK_STATUSES: Record<string, (message?: string) => string> = {
@@ -156,24 +164,39 @@ const STUCK_STATUSES: Record<string, (message?: string) => string> = {
   pending_payment: () => "the order waits for a payment (status pending_payment): see the customer panel",
 };
 
-/** Waits until the instance reaches a status; `error` fails at once with the API's own message. */
+/** The instances, by id: one alone read directly, several from one list filtered by their ids. */
+async function instancesById(client: ContaboClient, ids: string[]): Promise<Map<string, InstanceItem | Error>> {
+  const context: RequestContext = { cloud: "contabo", operation: "read instance status", resource: `instance ${ids.join(", ")}` };
+  const found = ids.length > 1 ? await listInstances(client, context, ids) : [];
+  const listed = new Map(found.filter((item) => ids.includes(String(item.instanceId))).map((item) => [String(item.instanceId), item]));
+  // Not listed (a cancelled one may be left out): read on its own.
+  const unlisted = await readEach(ids.filter((id) => !listed.has(id)), (id) => getInstance(client, context, id));
+  return new Map([...listed, ...unlisted]);
+}
+
+/**
+ * Waits until the instance reaches a status; `error` fails at once with the API's own message.
+ * Concurrent waits share their polls; `after` (what was done) names the kind whose durations are learned.
+ */
 function waitForStatus(
   client: ContaboClient,
   scope: OperationScope,
   id: string | number,
   status: (typeof POWER_STATES)[number],
   timeoutMinutes: number,
+  after: "order" | "start" | "stop" | "reinstall",
 ) {
   return waitFor({
     context: scope.context(`wait for instance to be ${status}`),
     waitingFor: `status ${status}`,
-    poll: () => getInstance(client, scope.context("read instance status"), id),
+    batch: { polls: onOwner(client, "instance polls", () => new PollBatch((ids) => instancesById(client, ids))), key: String(id) },
+    kind: `contabo: instance ${after}`,
     isDone: (item) => item.status === status,
     failure: (item) => STUCK_STATUSES[item.status]?.(item.errorMessage),
     describe: (item) => item.status,
     timeoutMs: timeoutMinutes * 60_000,
     howToRaise: "the instance's timeoutMinutes input",
-    maxIntervalMs: 10_000,
+    pacing: { maxIntervalMs: 10_000 },
   });
 }
 
@@ -199,7 +222,7 @@ async function setPowerState(
     // Starting a running instance or stopping a stopped one changes nothing: safe to repeat.
     idempotent: true,
   });
-  return waitForStatus(client, scope, id, state, timeoutMinutes);
+  return waitForStatus(client, scope, id, state, timeoutMinutes, action);
 }
 
 /** An instance this create may already have ordered: same display name, ordered since it began. */
@@ -252,7 +275,7 @@ const InstanceResource = defineResource({
     // From here on the instance exists: a failed read or wait must not lose it from the state.
     scope.created(String(id), { ...wanted, instanceId: id });
     scope.created(String(id), outputsOf(await getInstance(client, scope.context("read instance"), id), wanted));
-    let ready = await waitForStatus(client, scope, id, "running", timeoutMinutes);
+    let ready = await waitForStatus(client, scope, id, "running", timeoutMinutes, "order");
     if (powerState === "stopped") ready = await setPowerState(client, scope, id, "stopped", timeoutMinutes);
     return { id: String(id), outputs: outputsOf(ready, wanted) };
   },
@@ -286,7 +309,7 @@ const InstanceResource = defineResource({
           client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), { imageId, sshKeys, rootPassword, userData, defaultUser }, false),
         find: async () => ((await getInstance(client, scope.context("read instance"), id)).status === "installing" ? true : undefined),
       });
-      await waitForStatus(client, scope, id, "running", wanted.timeoutMinutes);
+      await waitForStatus(client, scope, id, "running", wanted.timeoutMinutes, "reinstall");
     }
     // A reinstalled instance runs.
     const powerState = reinstall ? "running" : olds.powerState;

@@ -79,7 +79,7 @@ function waitUntilReady(client: ContaboClient, scope: OperationScope, id: string
     describe: (item) => item.status,
     timeoutMs: timeoutMinutes * 60_000,
     howToRaise: "the object storage's timeoutMinutes input",
-    maxIntervalMs: 10_000,
+    pacing: { maxIntervalMs: 10_000 },
   });
 }
 

@@ -45,7 +45,9 @@ export type PrivateNetworkOutputs = Omit<z.output<typeof inputs>, "instanceIds">
   availableIps: number;
 };
 
-function outputsOf(network: z.infer<typeof networkItem>): PrivateNetworkOutputs {
+type NetworkItem = z.infer<typeof networkItem>;
+
+function outputsOf(network: NetworkItem): PrivateNetworkOutputs {
   const { privateNetworkId, name, description, region, regionName, dataCenter, cidr, availableIps } = network;
   const instanceIds = network.instances.map((i) => i.instanceId).sort((a, b) => a - b);
   return { name, description, region, instanceIds, privateNetworkId, regionName, dataCenter, cidr, availableIps };
@@ -109,13 +111,16 @@ const PrivateNetworkResource = defineResource({
     readOrUndefined(async () => outputsOf(await getNetwork(client, scope.context("read private network"), id))),
 
   async update(client, id, { name, description, instanceIds }, olds, changed, scope) {
+    // The PATCH answers with the whole network: read it again only after attaching or detaching.
+    let patched: NetworkItem | undefined;
     if (changed.includes("name") || changed.includes("description")) {
-      await client.call(scope.context("update private network"), "PATCH", idPath(networks, id), { name, description });
+      patched = await client.one(scope.context("update private network"), "PATCH", idPath(networks, id), { body: { name, description }, item: networkItem });
     }
     if (instanceIds && changed.includes("instanceIds")) {
       await setInstances(client, scope.context("attach and detach instances"), id, olds.instanceIds ?? [], instanceIds);
+      patched = undefined;
     }
-    return outputsOf(await getNetwork(client, scope.context("read private network"), id));
+    return outputsOf(patched ?? (await getNetwork(client, scope.context("read private network"), id)));
   },
 
   delete: (client, id, _olds, scope) => client.call(scope.context("delete private network"), "DELETE", idPath(networks, id)),

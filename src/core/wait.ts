@@ -1,7 +1,13 @@
 /**
- * Bounded waits for slow cloud operations (provisioning, async requests). Polls start fast and
- * slow down in proportion to the time already waited, so the time lost after the cloud is done
- * stays a small fraction of the wait, and every wait reports progress and ends with a clear error.
+ * Bounded waits for slow cloud operations (provisioning, async requests), polled so that the time
+ * lost after the cloud is done stays small and the cloud is asked rarely:
+ * - an operation of a kind not seen yet in this process is polled often at first, then in
+ *   proportion to the time already waited (the time lost stays a fraction of the wait);
+ * - once operations of that kind were seen to finish, the wait polls sparsely until shortly
+ *   before the earliest of them finished, then as above;
+ * - concurrent waits of one cloud can share their polls through a `PollBatch` (one list call
+ *   answers them all).
+ * Every wait reports progress and ends with a clear error.
  */
 import { z } from "zod";
 import { type RequestContext, OperationFailedError, WaitTimeoutError } from "./errors";
@@ -11,43 +17,171 @@ import { sleep } from "./retry";
 /** A resource's `timeoutMinutes` input, bounding its waits; fractions are allowed (0.5 is 30 s). */
 export const timeoutMinutes = (defaultMinutes: number) => z.number().positive().max(24 * 60).default(defaultMinutes);
 
+/** How often a wait polls. */
+export interface Pacing {
+  minIntervalMs: number;
+  maxIntervalMs: number;
+  /** Poll interval as a fraction of the time waited so far (kept below the 10 % overhead aimed at, for the round trips). */
+  intervalFraction: number;
+}
+
+export const DEFAULT_PACING: Pacing = { minIntervalMs: 150, maxIntervalMs: 5_000, intervalFraction: 0.08 };
+
+/** Polls before the expected end are at least this far apart: at most one a second. */
+const SPARSE_INTERVAL_FLOOR_MS = 1_000;
+/** Dense polling starts at this fraction of the shortest duration seen, as durations vary. */
+const DENSE_FROM = 0.9;
+
+/**
+ * The delay before the next poll, `elapsedMs` into a wait whose kind was seen to take at least
+ * `expectedMs` (undefined: nothing known). Before the expected end: a quarter of it, at least a
+ * second, up to the start of dense polling; from there: a fraction of the time waited.
+ */
+export function nextPollDelay(elapsedMs: number, expectedMs: number | undefined, pacing: Pacing): number {
+  const dense = Math.min(pacing.maxIntervalMs, Math.max(pacing.minIntervalMs, elapsedMs * pacing.intervalFraction));
+  const denseFrom = expectedMs === undefined ? 0 : expectedMs * DENSE_FROM;
+  if (elapsedMs >= denseFrom) return dense;
+  const sparse = Math.max(SPARSE_INTERVAL_FLOOR_MS, Math.min(expectedMs! / 4, pacing.maxIntervalMs));
+  // Never closer than dense polling: a wait answered early (with another's poll) does not poll again at once.
+  return Math.max(dense, Math.min(sparse, denseFrom - elapsedMs));
+}
+
+/** How long operations of each kind took in this process: the last few, to expect the next. */
+export class LearnedDurations {
+  private readonly byKind = new Map<string, number[]>();
+
+  constructor(private readonly remembered = 5) {}
+
+  record(kind: string, durationMs: number): void {
+    const seen = this.byKind.get(kind) ?? [];
+    this.byKind.set(kind, [...seen, durationMs].slice(-this.remembered));
+  }
+
+  /** The shortest recent duration of the kind: dense polling must start before the earliest end. */
+  expected(kind: string): number | undefined {
+    const seen = this.byKind.get(kind);
+    return seen ? Math.min(...seen) : undefined;
+  }
+
+  clear(): void {
+    this.byKind.clear();
+  }
+}
+
+/** What this provider process learned about its waits. */
+export const learnedDurations = new LearnedDurations();
+
+/** Reads each key on its own (the keys a list missed), keeping a failed read's error for its key alone. */
+export async function readEach<V>(keys: string[], read: (key: string) => Promise<V>): Promise<Map<string, V | Error>> {
+  const results = await Promise.allSettled(keys.map(read));
+  return new Map(keys.map((key, i) => {
+    const result = results[i];
+    return [key, result.status === "fulfilled" ? result.value : result.reason instanceof Error ? result.reason : new Error(String(result.reason))];
+  }));
+}
+
+interface PendingPoll<V> {
+  key: string;
+  dueAt: number;
+  since: number;
+  resolve: (value: V) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Coalesces the status polls of concurrent waits into one call: each wait asks for its key's
+ * status within a delay, and when the earliest is due, one `fetch` answers every wait pending
+ * then (the others get their answer early, for free). `fetch` answers every key it is given,
+ * with an Error for a key whose own read failed (that wait alone fails); when `fetch` throws,
+ * every wait it was to answer fails.
+ */
+export class PollBatch<V> {
+  private pending: PendingPoll<V>[] = [];
+  private timer?: { at: number; handle: NodeJS.Timeout };
+
+  /** `fetch` gets the keys and when the oldest of their waits began (for filters by date). */
+  constructor(private readonly fetch: (keys: string[], since: number) => Promise<Map<string, V | Error>>) {}
+
+  /** The key's status from a call sent at most `delayMs` from now; `since`: when its wait began. */
+  poll(key: string, delayMs: number, since: number): Promise<V> {
+    return new Promise((resolve, reject) => {
+      const dueAt = Date.now() + delayMs;
+      this.pending.push({ key, dueAt, since, resolve, reject });
+      if (!this.timer || dueAt < this.timer.at) this.schedule(dueAt);
+    });
+  }
+
+  private schedule(at: number): void {
+    if (this.timer) clearTimeout(this.timer.handle);
+    this.timer = { at, handle: setTimeout(() => void this.flush(), Math.max(0, at - Date.now())) };
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = undefined;
+    const polls = this.pending;
+    this.pending = [];
+    try {
+      const statuses = await this.fetch([...new Set(polls.map((p) => p.key))], Math.min(...polls.map((p) => p.since)));
+      for (const poll of polls) {
+        const status = statuses.get(poll.key);
+        if (status instanceof Error) poll.reject(status);
+        else if (statuses.has(poll.key)) poll.resolve(status as V);
+        else poll.reject(new Error(`a batched status poll did not answer for ${poll.key}`));
+      }
+    } catch (error) {
+      for (const poll of polls) poll.reject(error);
+    }
+  }
+}
+
 export interface WaitOptions<T> {
   context: RequestContext;
   /** What is awaited, for progress and timeout messages, e.g. "status running". */
   waitingFor: string;
-  poll: () => Promise<T>;
+  /** One status poll; or `batch`. */
+  poll?: () => Promise<T>;
+  /** The status through a batch shared with concurrent waits, by key. */
+  batch?: { polls: PollBatch<T>; key: string };
   /** True when the wait is over. */
   isDone: (value: T) => boolean;
   /** A failure description when the cloud reports the operation failed. */
   failure?: (value: T) => string | undefined;
   /** The current state in words, for progress lines. */
   describe?: (value: T) => string;
+  /** Operations of one kind (e.g. "ionos: create Datacenter") learn from each other how long they take. */
+  kind?: string;
   timeoutMs: number;
   /** How the user raises the limit, named in the timeout error. */
   howToRaise: string;
-  minIntervalMs?: number;
-  maxIntervalMs?: number;
-  /** Poll interval as a fraction of the time waited so far. */
-  intervalFraction?: number;
+  pacing?: Partial<Pacing>;
   /** Default: every 10 s, or five times over a shorter wait, so even a short wait shows progress before it fails. */
   progressEveryMs?: number;
 }
 
+/** Waits until `isDone`; returns the last status polled. */
 export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
-  const {
-    minIntervalMs = 200,
-    maxIntervalMs = 5_000,
-    intervalFraction = 0.1,
-    progressEveryMs = Math.min(10_000, options.timeoutMs / 5),
-  } = options;
+  const pacing = { ...DEFAULT_PACING, ...options.pacing };
+  const { progressEveryMs = Math.min(10_000, options.timeoutMs / 5) } = options;
+  const expected = options.kind === undefined ? undefined : learnedDurations.expected(options.kind);
   const started = Date.now();
+  const pollAfter = (delayMs: number): Promise<T> =>
+    options.batch
+      ? options.batch.polls.poll(options.batch.key, delayMs, started)
+      : sleep(delayMs).then(() => options.poll!());
   let lastProgress = started;
+  // When the last answer that was not done came: the operation ended between it and the first done.
+  let notDoneAt = 0;
   for (;;) {
-    const value = await options.poll();
-    if (options.isDone(value)) return value;
+    const elapsedBefore = Date.now() - started;
+    const value = await pollAfter(Math.min(nextPollDelay(elapsedBefore, expected, pacing), Math.max(0, options.timeoutMs - elapsedBefore)));
+    const elapsed = Date.now() - started;
+    if (options.isDone(value)) {
+      if (options.kind !== undefined) learnedDurations.record(options.kind, (notDoneAt + elapsed) / 2);
+      return value;
+    }
+    notDoneAt = elapsed;
     const failure = options.failure?.(value);
     if (failure) throw new OperationFailedError(options.context, failure);
-    const elapsed = Date.now() - started;
     if (elapsed >= options.timeoutMs) {
       throw new WaitTimeoutError(options.context, options.waitingFor, options.timeoutMs, options.howToRaise, options.describe?.(value));
     }
@@ -59,7 +193,5 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
           `waiting for ${options.waitingFor}${now}, ${Math.round(elapsed / 1000)} s of at most ${Math.round(options.timeoutMs / 1000)} s`,
       );
     }
-    const interval = Math.min(maxIntervalMs, Math.max(minIntervalMs, elapsed * intervalFraction));
-    await sleep(Math.min(interval, options.timeoutMs - elapsed));
   }
 }

@@ -5,7 +5,7 @@ import type { OperationScope } from "../core/kit";
 import { idParts } from "../core/ids";
 import { createdSince, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
-import { type Accepted, type IonosClient, REQUEST_POLLING, type WaitLimit } from "./client";
+import { type Accepted, type IonosClient, REQUEST_PACING, type WaitLimit } from "./client";
 
 export { timeoutMinutes } from "../core/wait";
 
@@ -38,7 +38,7 @@ function untilAvailable(client: IonosClient, context: RequestContext, path: stri
     isDone: (found) => found.metadata?.state !== "BUSY",
     describe: (found) => found.metadata?.state ?? "unknown",
     ...limit,
-    ...REQUEST_POLLING,
+    pacing: REQUEST_PACING,
   });
 }
 

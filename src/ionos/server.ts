@@ -4,7 +4,7 @@
  * availability zone replace it. `vmState` starts or stops it.
  */
 import { z } from "zod";
-import { coalescerPerClient } from "../core/coalesce";
+import { Coalescer, onOwner } from "../core/coalesce";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { type IonosClient, ionos } from "./client";
@@ -82,16 +82,19 @@ const servers = new IonosKind({
  * Server reads that arrive together (a refresh) share one list call per data center: with its
  * default depth the list brings every server's properties.
  */
-const serverReads = coalescerPerClient((client: IonosClient) => ({
-  // One list answers for every server of the data center, however many are read.
-  maxBatch: Infinity,
-  async fetchBatch(_serverIds: string[], datacenterId: string) {
-    const context: RequestContext = { cloud: "ionos", operation: `read the servers of data center ${datacenterId} with one list call` };
-    // The data center is gone, and its servers with it.
-    const found = await readOrUndefined(() => client.list(context, serversOf(datacenterId), serverItem));
-    return new Map((found ?? []).map((server) => [server.id, server]));
-  },
-}));
+const serverReads = (client: IonosClient) =>
+  onOwner(client, "server reads", () =>
+    new Coalescer({
+      // One list answers for every server of the data center, however many are read.
+      maxBatch: Infinity,
+      async fetchBatch(_serverIds: string[], datacenterId: string) {
+        const context: RequestContext = { cloud: "ionos", operation: `read the servers of data center ${datacenterId} with one list call` };
+        // The data center is gone, and its servers with it.
+        const found = await readOrUndefined(() => client.list(context, serversOf(datacenterId), serverItem));
+        return new Map((found ?? []).map((server) => [server.id, server]));
+      },
+    }),
+  );
 
 const ServerResource = defineResource({
   cloud: ionos,

@@ -6,7 +6,7 @@
  */
 import { type SettingsReading, bindCloud } from "../core/binding";
 import { createHash } from "node:crypto";
-import { RateLimiter } from "limiter";
+import { TokenBucket } from "limiter";
 import { z } from "zod";
 import { CloudApiError, type RequestContext, UnexpectedResponseError, bodyExcerpt } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
@@ -142,11 +142,13 @@ function readSettings(): SettingsReading<OvhSettings> {
 }
 
 /**
- * OVH allows 20 calls per second per application. Calls are spaced evenly at 18 per second: the
- * margin keeps network jitter from bunching 21 of them into one second at the API. One limiter
- * for the whole provider process, so concurrent resource operations share it.
+ * OVH allows 20 calls per second per application. Calls are spaced at 18 per second, in a bucket
+ * of 1.25 tokens: any one second holds at most 19.25 sends (the margin absorbs network jitter and
+ * a token request, which is not limited here), and a request whose timer fires a little late
+ * keeps what accrued meanwhile (a bucket of one lost it: 17 calls/s sustained on a busy
+ * machine). One limiter for the whole provider process, so concurrent resource operations share it.
  */
-const limiter = new RateLimiter({ tokensPerInterval: 1, interval: 1000 / 18 });
+const limiter = new TokenBucket({ bucketSize: 1.25, tokensPerInterval: 18, interval: "second" });
 
 const errorBody = z.object({ class: z.string().optional(), errorCode: z.string().optional(), message: z.string() }).loose();
 const oauthError = z.object({ error: z.string(), error_description: z.string().optional() }).loose();

@@ -9,7 +9,8 @@ import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
 import { createdSince, sendOnce } from "../core/reconcile";
-import { waitFor } from "../core/wait";
+import { onOwner } from "../core/coalesce";
+import { PollBatch, readEach, waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
 import { getNetwork } from "./cloud-private-network";
@@ -132,9 +133,13 @@ const flavorNamed = (client: OvhClient, context: RequestContext, place: { servic
 
 const publicNetworks = z.array(z.object({ regions: z.array(z.object({ region: z.string(), openstackId: z.string().nullable() })) }).loose());
 
-/** The OpenStack ids, in the instance's region, of the networks it is attached to. */
+/**
+ * The OpenStack ids, in the instance's region, of the networks it is attached to; undefined
+ * without private networks: left out, OVH attaches the public network only (nothing to look up).
+ */
 async function networkParams(client: OvhClient, scope: OperationScope, wanted: Inputs) {
   const { serviceName: name, region } = wanted;
+  if (wanted.networks.length === 0) return undefined;
   const params: { networkId: string; ip?: string }[] = [];
   if (wanted.publicNetwork) {
     const publics = await client.request(scope.context("read the public network"), "GET", `${project(name)}/network/public`, publicNetworks);
@@ -151,18 +156,53 @@ async function networkParams(client: OvhClient, scope: OperationScope, wanted: I
   return params;
 }
 
-function waitUntilActive(client: OvhClient, scope: OperationScope, serviceName: string, instanceId: string, minutes: number) {
+/** What both the list of a project's instances and one instance's detail show: enough to see a BUILD end. */
+const instanceStatus = z.object({ id: z.string(), status: z.string(), ipAddresses: z.array(address) }).loose();
+type InstanceStatus = z.infer<typeof instanceStatus>;
+
+/**
+ * The instances' statuses (undefined: gone): one alone read directly, several from one list of the
+ * project's instances; one the list misses (just created, or just gone) is read on its own.
+ */
+async function instanceStatuses(client: OvhClient, serviceName: string, ids: string[]): Promise<Map<string, InstanceStatus | undefined | Error>> {
+  const context: RequestContext = { cloud: "ovh", operation: "read instance status", resource: `instance ${ids.join(", ")} of project ${serviceName}` };
+  const found = ids.length > 1 ? await client.request(context, "GET", `${project(serviceName)}/instance`, z.array(instanceStatus)) : [];
+  const listed = new Map<string, InstanceStatus | undefined>(found.filter((i) => ids.includes(i.id)).map((i) => [i.id, i]));
+  const unlisted = await readEach(ids.filter((id) => !listed.has(id)), (id) => readOrUndefined(() => getInstance(client, context, serviceName, id)));
+  return new Map<string, InstanceStatus | undefined | Error>([...listed, ...unlisted]);
+}
+
+/** What a wait follows: it names the kind whose durations are learned; "settle" (whatever is under way) learns nothing. */
+type WaitAfter = "create" | "resize" | "delete" | "settle";
+
+/** Waits for the instance's status, sharing the polls of concurrent waits in the project. */
+function waitForInstance(
+  client: OvhClient,
+  scope: OperationScope,
+  serviceName: string,
+  instanceId: string,
+  wait: { after: WaitAfter; minutes: number; isDone: (status: InstanceStatus | undefined) => boolean },
+) {
   return waitFor({
-    context: scope.context("wait for instance to be ACTIVE"),
-    waitingFor: "status ACTIVE",
-    poll: () => getInstance(client, scope.context("read instance status"), serviceName, instanceId),
-    isDone: (item) => item.status === "ACTIVE",
-    failure: (item) => (item.status === "ERROR" ? "the instance is in status ERROR" : undefined),
-    describe: (item) => item.status,
-    timeoutMs: minutes * 60_000,
+    context: scope.context(wait.after === "delete" ? "wait for instance to be deleted" : "wait for instance to be ACTIVE"),
+    waitingFor: wait.after === "delete" ? "the instance to be gone" : "status ACTIVE",
+    batch: { polls: onOwner(client, `instance polls of ${serviceName}`, () => new PollBatch((ids) => instanceStatuses(client, serviceName, ids))), key: instanceId },
+    kind: wait.after === "settle" ? undefined : `ovh: instance ${wait.after}`,
+    isDone: wait.isDone,
+    // An instance in ERROR can still be deleted: only the waits for ACTIVE fail on it.
+    failure: (item) => (wait.after !== "delete" && item?.status === "ERROR" ? "the instance is in status ERROR" : undefined),
+    describe: (item) => item?.status ?? "gone",
+    timeoutMs: wait.minutes * 60_000,
     howToRaise: "the instance's timeoutMinutes input",
-    maxIntervalMs: 10_000,
+    pacing: { maxIntervalMs: 10_000 },
   });
+}
+
+/** Waits until the instance is ACTIVE; returns its status and addresses then. */
+async function waitUntilActive(client: OvhClient, scope: OperationScope, serviceName: string, instanceId: string, after: WaitAfter, minutes: number) {
+  const active = await waitForInstance(client, scope, serviceName, instanceId, { after, minutes, isDone: (item) => item?.status === "ACTIVE" });
+  // ACTIVE is a status: the instance is there.
+  return active!;
 }
 
 /** OVH's resize rule (its "resize an instance" guide): same OS, flex to flex only, and no smaller disk. */
@@ -217,24 +257,26 @@ const CloudInstanceResource = defineResource({
       imageId: image.id,
       sshKeyId: wanted.sshKeyId,
       userData: wanted.userData,
-      // Left out, OVH attaches the public network only.
-      networks: wanted.networks.length > 0 ? networks : undefined,
+      networks,
     };
     const created = await sendOnce({
       what: `create instance "${wanted.name}"`,
-      send: () => client.request(scope.context("create instance"), "POST", `${project(name)}/instance`, z.object({ id: z.string() }).loose(), { body }),
-      // Names are not unique: the newest of that name, created since this create began, is the one.
+      // The answer is the instance's detail.
+      send: () => client.request(scope.context("create instance"), "POST", `${project(name)}/instance`, instanceItem, { body }),
+      // Names are not unique: the newest of that name, created since this create began, is the one
+      // (the list shows a summary: its detail is read then).
       find: async () => {
         const found = await client.request(scope.context("look up instance"), "GET", `${project(name)}/instance`, z.array(z.object({ id: z.string(), name: z.string(), created: z.string() }).loose()), { query: { region } });
-        return found.filter((i) => i.name === wanted.name && isNew(i.created)).sort((a, b) => b.created.localeCompare(a.created))[0];
+        const newest = found.filter((i) => i.name === wanted.name && isNew(i.created)).sort((a, b) => b.created.localeCompare(a.created))[0];
+        return newest && getInstance(client, scope.context("read instance"), name, newest.id);
       },
     });
     const id = `${name}/${created.id}`;
-    // From here on the instance exists: a failed read or wait must not lose it from the state.
-    scope.created(id, { ...wanted, instanceId: created.id });
-    scope.created(id, outputsOf(name, await getInstance(client, scope.context("read instance"), name, created.id), wanted));
-    const active = await waitUntilActive(client, scope, name, created.id, wanted.timeoutMinutes);
-    return { id, outputs: outputsOf(name, active, wanted) };
+    // From here on the instance exists: a failed wait must not lose it from the state.
+    scope.created(id, outputsOf(name, created, wanted));
+    // A BUILD changes the status and the addresses only: no need to read the whole instance again.
+    const active = await waitUntilActive(client, scope, name, created.id, "create", wanted.timeoutMinutes);
+    return { id, outputs: outputsOf(name, { ...created, status: active.status, ipAddresses: active.ipAddresses }, wanted) };
   },
 
   async read(client, id, olds, scope) {
@@ -253,32 +295,24 @@ const CloudInstanceResource = defineResource({
       // Resizing to the flavor it already has (a retried resize) is refused: resize only when needed.
       const current = await getInstance(client, scope.context("read instance"), name, instanceId);
       if (current.flavor.id !== flavor.id) {
-        await waitUntilActive(client, scope, name, instanceId, wanted.timeoutMinutes);
+        await waitUntilActive(client, scope, name, instanceId, "settle", wanted.timeoutMinutes);
         await client.call(scope.context(`resize instance to ${flavor.name}`), "POST", `${instancePath(name, instanceId)}/resize`, { body: { flavorId: flavor.id } });
       }
     }
     // Wait only while the instance is on its way (a resize, or a create whose wait failed): a
     // stopped or shelved instance stays as it is.
     const now = await getInstance(client, scope.context("read instance"), name, instanceId);
-    const settled = TRANSITIONAL_STATUSES.includes(now.status)
-      ? await waitUntilActive(client, scope, name, instanceId, wanted.timeoutMinutes)
-      : now;
-    return outputsOf(name, settled, { ...olds, ...wanted });
+    if (!TRANSITIONAL_STATUSES.includes(now.status)) return outputsOf(name, now, { ...olds, ...wanted });
+    await waitUntilActive(client, scope, name, instanceId, "resize", wanted.timeoutMinutes);
+    // A resize changes the flavor too: read the whole instance.
+    return outputsOf(name, await getInstance(client, scope.context("read instance"), name, instanceId), { ...olds, ...wanted });
   },
 
   async delete(client, id, olds, scope) {
     const [name, instanceId] = idParts("ovh", id, ["serviceName", "instanceId"]);
     await client.call(scope.context("delete instance"), "DELETE", instancePath(name, instanceId));
     // Deletion takes a while: what the instance used (networks, SSH key) is free only once it is gone.
-    await waitFor({
-      context: scope.context("wait for instance to be deleted"),
-      waitingFor: "the instance to be gone",
-      poll: () => readOrUndefined(() => getInstance(client, scope.context("read instance"), name, instanceId)),
-      isDone: (item) => item === undefined,
-      describe: (item) => item?.status ?? "gone",
-      timeoutMs: (olds.timeoutMinutes ?? 15) * 60_000,
-      howToRaise: "the instance's timeoutMinutes input",
-    });
+    await waitForInstance(client, scope, name, instanceId, { after: "delete", minutes: olds.timeoutMinutes ?? 15, isDone: (item) => item === undefined });
   },
 });
 

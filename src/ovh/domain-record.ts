@@ -1,12 +1,15 @@
 /**
  * `ovh.DomainRecord`: one record of a DNS zone hosted by OVH. The zone and the record type
  * replace the record; the sub-domain, target and TTL change in place. OVH serves a change only
- * after the zone is refreshed: every create, update and delete refreshes it, and a failed
- * refresh fails the operation (the record stays in the state, and the next `pulumi up` refreshes
- * again), where the official provider only logs it and the record silently has no effect.
+ * after the zone is refreshed: every create, update and delete returns after a refresh that
+ * started after its change (changes to a zone that end close together share one), and a failed
+ * refresh fails the operations it served (the record stays in the state, and the next
+ * `pulumi up` refreshes again), where the official provider only logs it and the record
+ * silently has no effect.
  */
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
+import { onOwner, CoalescedRun } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
@@ -121,11 +124,20 @@ async function findSame(client: OvhClient, context: RequestContext, wanted: Inpu
   return undefined;
 }
 
-/** Makes the zone's changes live; refreshing twice is harmless, so it is retried like a read. */
+/** One refresh for several changes names the first and counts the others, in its errors. */
+function sharedContext([first, ...others]: RequestContext[]): RequestContext {
+  return others.length === 0 ? first : { ...first, resource: `${first.resource}, and ${others.length} more record changes in the zone` };
+}
+
+/**
+ * Makes the zone's changes live, with one refresh for the changes that end while another is under
+ * way; refreshing twice is harmless, so it is retried like a read.
+ */
 function refreshZone(client: OvhClient, scope: OperationScope, zone: string) {
-  return client.call(scope.context(`refresh zone ${zone} (a record change takes effect only after it)`), "POST", path`/domain/zone/${zone}/refresh`, {
-    idempotent: true,
-  });
+  const refreshes = onOwner(client, `refresh zone ${zone}`, () =>
+    new CoalescedRun<RequestContext>((contexts) => client.call(sharedContext(contexts), "POST", path`/domain/zone/${zone}/refresh`, { idempotent: true })),
+  );
+  return refreshes.run(scope.context(`refresh zone ${zone} (a record change takes effect only after it)`));
 }
 
 const DomainRecordResource = defineResource({

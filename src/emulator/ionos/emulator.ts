@@ -57,6 +57,8 @@ export interface ApiRequest {
   id: string;
   method: string;
   path: string;
+  /** When the API accepted it (ms). */
+  createdAt: number;
   /** When it leaves the queue and when it ends (Infinity: stuck RUNNING). */
   startsAt: number;
   doneAt: number;
@@ -333,6 +335,61 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
     };
   }
 
+  /** A request as `GET /requests` lists it: its status below `metadata.requestStatus`, in full from depth 2. */
+  function listedRequestView(request: ApiRequest, depth: number) {
+    const self = { id: request.id, type: "request", href: href(`/requests/${request.id}`) };
+    if (depth < 1) return self;
+    const status = requestView(request);
+    return {
+      ...self,
+      metadata: {
+        createdDate: new Date(request.createdAt).toISOString(),
+        createdBy: credentials.username,
+        etag: status.metadata.etag,
+        requestStatus: depth >= 2 ? status : { id: status.id, type: status.type, href: status.href },
+      },
+      properties: { method: request.method, url: href(request.path), headers: {}, body: "" },
+    };
+  }
+
+  /** `GET /requests`: newest first, with the spec's `filter.createdAfter`/`createdBefore` (`yyyy-MM-dd HH:mm:ss`, UTC) and `filter.status`. */
+  function listRequests(request: EmulatorRequest, depth: number): EmulatorResponse {
+    const offset = query(request, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = query(request, "limit", 1000, 1, 10_000);
+    if (isAnswer(offset)) return offset;
+    if (isAnswer(limit)) return limit;
+    const dates: Record<string, number> = {};
+    for (const name of ["filter.createdAfter", "filter.createdBefore"]) {
+      const raw = request.query.get(name);
+      if (raw === null) continue;
+      if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(raw)) return invalid(`Query parameter '${name}' must be a date as yyyy-MM-dd HH:mm:ss`);
+      dates[name] = Date.parse(raw.replace(" ", "T") + "Z");
+    }
+    const wantedStatus = request.query.get("filter.status");
+    const matching = [...requests.values()]
+      .filter((r) => dates["filter.createdAfter"] === undefined || r.createdAt > dates["filter.createdAfter"])
+      .filter((r) => dates["filter.createdBefore"] === undefined || r.createdAt < dates["filter.createdBefore"])
+      .filter((r) => !wantedStatus || requestView(r).metadata.status === wantedStatus.toUpperCase())
+      .sort((a, b) => b.createdAt - a.createdAt);
+    const link = (at: number) => `${href("/requests")}?offset=${at}&limit=${limit}`;
+    return {
+      status: 200,
+      body: {
+        id: "requests",
+        type: "collection",
+        href: href("/requests"),
+        items: matching.slice(offset, offset + limit).map((r) => listedRequestView(r, depth)),
+        offset,
+        limit,
+        _links: {
+          ...(offset > 0 ? { prev: link(Math.max(0, offset - limit)) } : {}),
+          self: link(offset),
+          ...(offset + limit < matching.length ? { next: link(offset + limit) } : {}),
+        },
+      },
+    };
+  }
+
   /** Finishes the requests whose time is up, in order: their effects happen now. */
   function settle(): void {
     const due = [...requests.values()].filter((r) => !r.settled && r.doneAt <= Date.now()).sort((a, b) => a.doneAt - b.doneAt);
@@ -358,6 +415,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
       id: randomUUID(),
       method: request.method,
       path: request.path,
+      createdAt: Date.now(),
       startsAt,
       doneAt: plan?.stall ? Infinity : startsAt + requestMs,
       failure: plan?.failure,
@@ -543,6 +601,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
   function api(request: EmulatorRequest, path: string): EmulatorResponse {
     const depth = query(request, "depth", 0, 0, 10);
     if (isAnswer(depth)) return depth;
+    if (path === "/requests") return request.method === "GET" ? listRequests(request, depth) : error(405, "Method not allowed");
     const status = /^\/requests\/([^/]+)\/status$/.exec(path);
     if (status) {
       const found = requests.get(status[1]);

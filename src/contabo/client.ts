@@ -1,6 +1,6 @@
 /**
  * The Contabo API v1 client: OAuth2 password grant with one cached token per provider process,
- * a fresh `x-request-id` on every request, the `{data: [...]}` envelope unwrapped and parsed with
+ * a fresh `x-request-id` on every request (a create's key on a create), the `{data: [...]}` envelope unwrapped and parsed with
  * zod, and list pagination followed to the end.
  */
 import { type SettingsReading, bindCloud } from "../core/binding";
@@ -72,6 +72,11 @@ export interface RequestOptions<T> {
   item: z.ZodType<T>;
   /** Override the method's default idempotency (e.g. an action that is safe to repeat). */
   idempotent?: boolean;
+  /**
+   * The `x-request-id` to send instead of a fresh one: a create sends its create key, which the
+   * audit log keeps, so a later run finds what the create made (see `createdByKey`).
+   */
+  requestId?: string;
 }
 
 export class ContaboClient {
@@ -147,7 +152,7 @@ export class ContaboClient {
     const attempt = async (): Promise<unknown> => {
       const headers: Record<string, string> = {
         authorization: `Bearer ${await this.token.get(context)}`,
-        "x-request-id": randomUUID(),
+        "x-request-id": options.requestId ?? randomUUID(),
         accept: "application/json",
       };
       if (context.traceId) headers["x-trace-id"] = context.traceId;

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
 import { contabo } from "./client";
 import { numericId } from "./common";
 
@@ -59,7 +59,8 @@ const TagAssignmentResource = defineResource({
   async create(client, wanted, scope) {
     const path = pathOf(wanted);
     const read = () => client.one(scope.context("read tag assignment"), "GET", path, { item: assignmentItem });
-    const assignment = await sendOnce({
+    // The assignment is its own identity: one that exists (an earlier run's) is this create's.
+    const assignment = await createOnce({
       what: `assign tag ${wanted.tagId} to ${wanted.resourceType} ${wanted.resourceId}`,
       // The create answers with links only: read the assignment after it.
       send: async () => {

@@ -7,7 +7,7 @@ import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
 import { type ContaboClient, contabo } from "./client";
 import { numericId } from "./common";
 
@@ -54,7 +54,8 @@ const VipAssignmentResource = defineResource({
   async create(client, wanted, scope) {
     const path = `${vipPath(wanted.ip)}/${wanted.resourceType}/${wanted.resourceId}`;
     const read = () => readAssignment(client, scope.context("read VIP"), wanted.ip, wanted);
-    const assigned = await sendOnce({
+    // The assignment is its own identity: one that exists (an earlier run's) is this create's.
+    const assigned = await createOnce({
       what: `assign VIP ${wanted.ip} to ${wanted.resourceType} ${wanted.resourceId}`,
       send: async () => {
         // The live API refuses an assignment without a body, although the spec documents none.

@@ -7,8 +7,10 @@
  * - `reset-before`: the connection is dropped before the request is processed.
  * - `reset-after`: the request is processed, then the connection is dropped: the answer is lost.
  * - `latency`: the answer is delayed by `latencyMs`.
+ * - `hold-after`: the request is processed and the answer is never sent: the connection stays open
+ *   until the client goes away (crash tests kill the client meanwhile). Queued only, never random.
  */
-export const FAULT_KINDS = ["429", "500", "502", "503", "504", "reset-before", "reset-after", "latency"] as const;
+export const FAULT_KINDS = ["429", "500", "502", "503", "504", "reset-before", "reset-after", "latency", "hold-after"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultMatch {
@@ -20,12 +22,17 @@ export interface QueuedFault {
   kind: FaultKind;
   match?: FaultMatch;
   retryAfterSeconds?: number;
+  /** How many matching requests to let through before this fault applies (the Nth create...). */
+  skip?: number;
+  /** Called once a held request was processed: its answer is being held. */
+  onHeld?: () => void;
 }
 
 export interface Fault {
   kind: FaultKind;
   retryAfterSeconds: number;
   latencyMs: number;
+  onHeld?: () => void;
 }
 
 export class FaultInjector {
@@ -57,7 +64,8 @@ export class FaultInjector {
       ({ match }) => (!match?.method || match.method === method) && (!match?.path || match.path.test(path)),
     );
     let chosen: QueuedFault | undefined;
-    if (index >= 0) chosen = this.queue.splice(index, 1)[0];
+    if (index >= 0 && (this.queue[index].skip ?? 0) > 0) this.queue[index].skip! -= 1;
+    else if (index >= 0) chosen = this.queue.splice(index, 1)[0];
     else if (this.rate > 0 && this.kinds.length > 0 && Math.random() < this.rate) {
       chosen = { kind: this.kinds[Math.floor(Math.random() * this.kinds.length)] };
     }
@@ -67,6 +75,7 @@ export class FaultInjector {
       kind: chosen.kind,
       retryAfterSeconds: chosen.retryAfterSeconds ?? this.retryAfterSeconds,
       latencyMs: this.latencyMs,
+      onHeld: chosen.onHeld,
     };
   }
 }

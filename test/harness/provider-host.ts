@@ -4,6 +4,9 @@
  * same requests the engine sends.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import * as readline from "node:readline";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -65,11 +68,23 @@ function hostEnvironment(): NodeJS.ProcessEnv {
 
 type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
 
+/** When set, the harness writes the provider host's pid to this file (crash tests kill it). */
+export const HOST_PID_FILE_ENV = "EUROCLOUD_HARNESS_HOST_PID_FILE";
+/** How long a failed call waits for the host's exit to tell a crash from an error it answered. */
+const EXIT_GRACE_MS = 2_000;
+
+/** The provider host died during a call: whatever that call asked may or may not have happened. */
+export class ProviderHostDied extends Error {}
+
 export class ProviderHost {
+  private readonly exited: Promise<unknown>;
+
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: ResourceProviderClient,
-  ) {}
+  ) {
+    this.exited = once(child, "exit");
+  }
 
   /** Starts the host the way the engine does: it prints its gRPC port as the first line on stdout. */
   static async start(options: { cwd: string; project: string; stack: string }): Promise<ProviderHost> {
@@ -86,14 +101,28 @@ export class ProviderHost {
       child.once("exit", (code) => reject(new Error(`the dynamic provider host exited (code ${code}) before listening`)));
     });
     lines.on("line", (line) => process.stderr.write(`${line}\n`));
+    const pidFile = process.env[HOST_PID_FILE_ENV];
+    if (pidFile) fs.writeFileSync(pidFile, String(child.pid));
     const client = new ResourceProviderClient(`127.0.0.1:${port.trim()}`, grpc.credentials.createInsecure());
     return new ProviderHost(child, client);
   }
 
   private call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
     return new Promise((resolve, reject) => {
-      invoke((error, response) => (error ? reject(providerError(error)) : resolve(response)));
+      invoke((error, response) => {
+        if (!error) return resolve(response);
+        if (error.code !== grpc.status.UNAVAILABLE) return reject(providerError(error));
+        // The connection broke: a crashed host is reported as such, not as the provider's error.
+        Promise.race([this.exited.then(() => true), sleep(EXIT_GRACE_MS).then(() => false)]).then((died) =>
+          reject(died ? this.died() : providerError(error)),
+        );
+      });
     });
+  }
+
+  private died(): ProviderHostDied {
+    const how = this.child.signalCode ? `killed by ${this.child.signalCode}` : `exit code ${this.child.exitCode}`;
+    return new ProviderHostDied(`the dynamic provider host died (${how}) during the call: its outcome is unknown`);
   }
 
   /**

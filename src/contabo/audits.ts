@@ -1,7 +1,9 @@
 /**
  * Finding what a create made from Contabo's audit logs. A create sends its create key as its
- * `x-request-id`; the audit log of the resource type keeps that id with the CREATED entry, so a
- * later run (after the process that sent the create died) finds the resource and adopts it.
+ * `x-request-id`; the audit log of the resource type keeps that id with the entry of the change
+ * it made, so a later run (after the process that sent the create died) finds the resource and
+ * adopts it. Only that create sends the key, so any entry with it (whichever action the log
+ * calls it, e.g. a VIP assignment) is the create's.
  */
 import { z } from "zod";
 import type { OperationScope } from "../core/kit";
@@ -33,7 +35,7 @@ export interface CreatedByKeyOptions<T> {
   readLive(id: string): Promise<T | undefined>;
 }
 
-/** The live resource that a create sent with the scope's key made, newest first; undefined when there is none. */
+/** The live resource that the create sent with the scope's key made, newest first; undefined when there is none. */
 export async function createdByKey<T>(client: ContaboClient, scope: OperationScope, options: CreatedByKeyOptions<T>): Promise<T | undefined> {
   const { createKey } = scope;
   const entries = await client.list(scope.context(`look up created ${options.what}`), options.audits, {
@@ -41,7 +43,7 @@ export async function createdByKey<T>(client: ContaboClient, scope: OperationSco
     item: auditEntry(options.idField),
   });
   const created = entries
-    .filter((entry) => entry.action === "CREATED" && entry.requestId.toLowerCase() === createKey.toLowerCase())
+    .filter((entry) => entry.requestId.toLowerCase() === createKey.toLowerCase())
     .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
   for (const entry of created) {
     const live = await options.readLive(String(entry.resourceId));

@@ -115,9 +115,15 @@ export class ContaboClient {
     return items[0];
   }
 
-  /** Sends a request whose answer has no useful body (DELETE 204). */
-  async call(context: RequestContext, method: HttpMethod, path: string, body?: unknown, idempotent?: boolean): Promise<void> {
-    await this.send(context, method, path, { body, item: z.unknown(), idempotent });
+  /** Sends a request whose answer has no useful body (DELETE 204, links only). */
+  async call(
+    context: RequestContext,
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+    options: Pick<RequestOptions<unknown>, "idempotent" | "requestId"> = {},
+  ): Promise<void> {
+    await this.send(context, method, path, { body, item: z.unknown(), ...options });
   }
 
   /** Every item of a list, following the pagination to the last page. */

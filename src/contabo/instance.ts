@@ -274,7 +274,7 @@ const InstanceResource = defineResource({
       await sendOnce<unknown>({
         what: `reinstall instance ${id}`,
         send: () =>
-          client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), { imageId, sshKeys, rootPassword, userData, defaultUser }, false),
+          client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), { imageId, sshKeys, rootPassword, userData, defaultUser }, { idempotent: false }),
         find: async () => ((await getInstance(client, scope.context("read instance"), id)).status === "installing" ? true : undefined),
       });
       await waitForStatus(client, scope, id, "running", wanted.timeoutMinutes);

@@ -50,6 +50,13 @@ const AUDITED: AuditedType[] = [
   },
   { audits: "/v1/users/audits", create: /^\/v1\/users$/, item: /^\/v1\/users\/([^/]+)$/, ids: ["userId"] },
   { audits: "/v1/roles/audits", create: /^\/v1\/roles$/, item: /^\/v1\/roles\/(\d+)$/, ids: ["roleId"] },
+  // A VIP is bought, not created: assigning it is the write its log records (the answer names the vipId).
+  {
+    audits: "/v1/vips/audits",
+    create: /^\/v1\/vips\/[^/]+\/(?:instances|bare-metal)\/\d+$/,
+    item: /^\/v1\/vips\/[^/]+\/(?:instances|bare-metal)\/\d+$/,
+    ids: ["vipId"],
+  },
 ];
 
 /** Ids the spec types as int64; the others (UUIDs, snapshot ids, resource ids) are strings. */
@@ -93,7 +100,7 @@ export function auditLog(who: { changedBy: string; username: string }) {
       if (answer.status >= 300) return;
       for (const type of AUDITED) {
         const found = actionOf(type, request, answer);
-        if (!found || found.values.some((value) => value === undefined)) continue;
+        if (!found || type.ids.some((_, index) => found.values[index] === undefined)) continue;
         entries.get(type.audits)!.push({
           id: nextId++,
           action: found.action,

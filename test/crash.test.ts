@@ -2,24 +2,32 @@
  * Crashes: the provider host process is killed during a create, after the emulator processed the
  * request and before the answer reached the provider (the answer is held, the host killed). For
  * each crash point, a different create of the program (the Nth create request to reach the
- * emulator), the next `up` must end with each intended resource existing exactly once in the
- * cloud and once in the state, and nothing else: creates find what the crashed run made by their
- * create key (see src/core/kit.ts) instead of making it twice.
+ * Contabo or the IONOS emulator), the next `up` must end with each intended resource existing
+ * exactly once in the cloud and once in the state, and nothing else: creates find what the
+ * crashed run made by their create key (see src/core/kit.ts) instead of making it twice.
  * Needs `npm run build` first (the harness and the program run from dist/).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type ContaboEmulator, startContaboEmulator } from "../src/emulator";
+import { type ContaboEmulator, type IonosEmulator, startContaboEmulator, startIonosEmulator } from "../src/emulator";
 import { runHarness } from "./harness";
 import { HOST_PID_FILE_ENV } from "./harness/provider-host";
 import { contaboEnv } from "./support/contabo";
+import { ionosEnv } from "./support/ionos";
 
 const PROGRAM = path.resolve(__dirname, "../dist/test/harness/fixtures/crash-program.js");
-/** The requests that create a resource, one per resource of the program (21). */
-const CREATE_REQUEST =
-  /^\/v1\/(tags|secrets|private-networks|compute\/instances|compute\/images|object-storages|users|roles)$|^\/v1\/compute\/instances\/\d+\/snapshots$|^\/v1\/tags\/\d+\/assignments\/|^\/v1\/vips\/[^/]+\/[^/]+\/\d+$/;
-const CRASH_POINTS = 21;
+/** The requests that create a resource, one per resource of the program: 21 to Contabo, 7 to IONOS. */
+const CREATE_REQUEST = {
+  contabo:
+    /^\/v1\/(tags|secrets|private-networks|compute\/instances|compute\/images|object-storages|users|roles)$|^\/v1\/compute\/instances\/\d+\/snapshots$|^\/v1\/tags\/\d+\/assignments\/|^\/v1\/vips\/[^/]+\/[^/]+\/\d+$/,
+  // Not `servers/<id>/volumes`: that attaches a volume, it creates none.
+  ionos: /^\/cloudapi\/v6\/(datacenters|ipblocks|datacenters\/[^/]+\/(lans|servers|volumes)|datacenters\/[^/]+\/servers\/[^/]+\/(nics|nics\/[^/]+\/firewallrules))$/,
+};
+const CRASH_POINTS = [
+  ...Array.from({ length: 21 }, (_, index) => ({ cloud: "contabo" as const, create: index + 1 })),
+  ...Array.from({ length: 7 }, (_, index) => ({ cloud: "ionos" as const, create: index + 1 })),
+];
 
 /** What the program declares, per resource type. */
 const INTENDED: Record<string, number> = {
@@ -34,12 +42,35 @@ const INTENDED: Record<string, number> = {
   "contabo:ObjectStorage": 1,
   "contabo:Role": 1,
   "contabo:User": 1,
+  "ionos:Datacenter": 1,
+  "ionos:Lan": 1,
+  "ionos:IpBlock": 1,
+  "ionos:Server": 1,
+  "ionos:Volume": 1,
+  "ionos:Nic": 1,
+  "ionos:FirewallRule": 1,
 };
 
-/** Every resource the emulator holds that a stack could own, as `type id` (ids as the state keeps them). */
-function cloudResources(emulator: ContaboEmulator): string[] {
-  const { store } = emulator;
+const IONOS_KINDS: Record<string, string> = {
+  datacenters: "Datacenter",
+  lans: "Lan",
+  ipblocks: "IpBlock",
+  servers: "Server",
+  volumes: "Volume",
+  nics: "Nic",
+  firewallrules: "FirewallRule",
+};
+
+/** Every resource the emulators hold that a stack could own, as `type id` (ids as the state keeps them). */
+function cloudResources(contaboCloud: ContaboEmulator, ionosCloud: IonosEmulator): string[] {
+  const { store } = contaboCloud;
+  // An IONOS path alternates collections and ids; the state's id is the ids joined.
+  const ionosResources = [...ionosCloud.store.nodes.values()].map((node) => {
+    const segments = node.path.split("/").slice(1);
+    return `ionos:${IONOS_KINDS[segments.at(-2)!]} ${segments.filter((_, index) => index % 2 === 1).join("/")}`;
+  });
   return [
+    ...ionosResources,
     ...[...store.tags.keys()].map((id) => `contabo:Tag ${id}`),
     ...[...store.secrets.keys()].map((id) => `contabo:Secret ${id}`),
     ...[...store.instances.values()].filter((i) => !i.cancelDate).map((i) => `contabo:Instance ${i.instanceId}`),
@@ -80,20 +111,22 @@ afterAll(() => {
   );
 });
 
-test.each(Array.from({ length: CRASH_POINTS }, (_, index) => index + 1))(
-  "a crash after create request %i was processed: the next up makes each resource exactly once",
-  async (point) => {
-    // A fresh cloud per crash point; provisioning is quick so the runs stay short.
-    const emulator = await startContaboEmulator({ provisioningMs: 300 });
-    const stateFile = path.join(dir, `state-${point}.json`);
-    const pidFile = path.join(dir, `host-${point}.pid`);
-    const env = { ...contaboEnv(emulator), [HOST_PID_FILE_ENV]: pidFile };
+test.each(CRASH_POINTS)(
+  "a crash after $cloud create request $create was processed: the next up makes each resource exactly once",
+  async ({ cloud, create }) => {
+    // Fresh clouds per crash point; provisioning is quick so the runs stay short.
+    const contaboCloud = await startContaboEmulator({ provisioningMs: 300 });
+    const ionosCloud = await startIonosEmulator({ requestMs: 100 });
+    const stateFile = path.join(dir, `state-${cloud}-${create}.json`);
+    const pidFile = path.join(dir, `host-${cloud}-${create}.pid`);
+    const env = { ...contaboEnv(contaboCloud), ...ionosEnv(ionosCloud), [HOST_PID_FILE_ENV]: pidFile };
     try {
       let killed: string | undefined;
-      emulator.faults.next({
+      const crashing = cloud === "contabo" ? contaboCloud : ionosCloud;
+      crashing.faults.next({
         kind: "hold-after",
-        match: { method: "POST", path: CREATE_REQUEST },
-        skip: point - 1,
+        match: { method: "POST", path: CREATE_REQUEST[cloud] },
+        skip: create - 1,
         onHeld: () => {
           try {
             const pid = Number(fs.readFileSync(pidFile, "utf8"));
@@ -112,12 +145,12 @@ test.each(Array.from({ length: CRASH_POINTS }, (_, index) => index + 1))(
       const rerun = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env });
       if (rerun.code !== 0) throw new Error(`the up after the crash failed:\n${rerun.stdout}\n${rerun.stderr}`);
 
-      const cloud = cloudResources(emulator);
+      const inCloud = cloudResources(contaboCloud, ionosCloud);
       const state = stateResources(stateFile);
-      const cloudCounts = countByType(cloud);
+      const cloudCounts = countByType(inCloud);
       const duplicates = Object.entries(cloudCounts).reduce((sum, [type, n]) => sum + Math.max(0, n - (INTENDED[type] ?? 0)), 0);
-      const orphans = cloud.filter((resource) => !state.includes(resource));
-      const missing = state.filter((resource) => !cloud.includes(resource));
+      const orphans = inCloud.filter((resource) => !state.includes(resource));
+      const missing = state.filter((resource) => !inCloud.includes(resource));
       figures.crashPoints++;
       figures.resources += state.length;
       figures.duplicates += duplicates;
@@ -129,7 +162,7 @@ test.each(Array.from({ length: CRASH_POINTS }, (_, index) => index + 1))(
       expect(countByType(state)).toEqual(INTENDED);
       expect(cloudCounts).toEqual(INTENDED);
     } finally {
-      await emulator.stop();
+      await Promise.all([contaboCloud.stop(), ionosCloud.stop()]);
     }
   },
   120_000,

@@ -80,6 +80,31 @@ const requestStatus = z.object({
 });
 type RequestStatus = z.infer<typeof requestStatus>;
 
+/**
+ * The header a create carries its create key in. The request log keeps a write's headers, and
+ * `GET /requests?filter.headers=` finds the requests that carry the key (the spec's filter).
+ */
+export const CREATE_KEY_HEADER = "x-eurocloud-create-key";
+
+/** A request of the log at depth 2: the call it was, its status and the resources it made or changed. */
+const loggedRequest = z.object({
+  metadata: z
+    .object({
+      requestStatus: z
+        .object({
+          metadata: z
+            .object({
+              status: z.enum(["QUEUED", "RUNNING", "DONE", "FAILED"]),
+              targets: z.array(z.object({ target: z.object({ id: z.string() }).loose() }).loose()).default([]),
+            })
+            .loose(),
+        })
+        .loose(),
+    })
+    .loose(),
+  properties: z.object({ method: z.string(), headers: z.record(z.string(), z.string()).default({}) }).loose(),
+});
+
 const PAGE_LIMIT = 1000;
 
 /** A write the API accepted: its parsed answer and the request to wait for. */
@@ -135,8 +160,15 @@ export class IonosClient {
    * follow is returned as is (throwing here would lose a resource just created), and the caller
    * waits on the resource itself.
    */
-  async accept<T>(context: RequestContext, method: Exclude<HttpMethod, "GET">, path: string, body: unknown, item: z.ZodType<T>): Promise<Accepted<T>> {
-    const res = await this.send(context, method, path, {}, body);
+  async accept<T>(
+    context: RequestContext,
+    method: Exclude<HttpMethod, "GET">,
+    path: string,
+    body: unknown,
+    item: z.ZodType<T>,
+    headers: Record<string, string> = {},
+  ): Promise<Accepted<T>> {
+    const res = await this.send(context, method, path, {}, body, headers);
     return { body: parse(context, res, item), request: this.requestOf(res.headers.location) };
   }
 
@@ -144,6 +176,22 @@ export class IonosClient {
   async write(context: RequestContext, method: Exclude<HttpMethod, "GET">, path: string, body: unknown, limit: WaitLimit): Promise<void> {
     const { request } = await this.accept(context, method, path, body, z.unknown());
     if (request) await this.finished(context, request, limit);
+  }
+
+  /**
+   * The ids of what the POSTs sent with this create key made (their requests' targets), newest
+   * first; a FAILED request made nothing.
+   */
+  async createdByKey(context: RequestContext, createKey: string): Promise<string[]> {
+    const res = await this.send(context, "GET", "/requests", { depth: 2, "filter.method": "POST", "filter.headers": createKey });
+    return parse(context, res, collection(loggedRequest))
+      .items.filter(
+        (request) =>
+          request.properties.method === "POST" &&
+          request.properties.headers[CREATE_KEY_HEADER] === createKey &&
+          request.metadata.requestStatus.metadata.status !== "FAILED",
+      )
+      .flatMap((request) => request.metadata.requestStatus.metadata.targets.map(({ target }) => target.id));
   }
 
   /** Waits until a request is DONE; FAILED raises the API's message with the request id. */
@@ -175,15 +223,16 @@ export class IonosClient {
     context: RequestContext,
     method: HttpMethod,
     pathOrUrl: string,
-    query: Record<string, number>,
+    query: Record<string, number | string>,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<HttpResponse> {
     const url = new URL(pathOrUrl.startsWith("http") ? pathOrUrl : this.settings.apiUrl + pathOrUrl);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
     const text = body === undefined ? undefined : JSON.stringify(body);
     let reauthenticated = false;
     const attempt = async (): Promise<HttpResponse> => {
-      const headers: Record<string, string> = { authorization: await this.authorization(context), accept: "application/json" };
+      const headers: Record<string, string> = { ...extraHeaders, authorization: await this.authorization(context), accept: "application/json" };
       if (this.settings.contractNumber) headers["x-contract-number"] = this.settings.contractNumber;
       if (text !== undefined) headers["content-type"] = "application/json";
       const res = await send(context, { method, url: url.toString(), headers, body: text });

@@ -78,12 +78,17 @@ export class ProviderHostDied extends Error {}
 
 export class ProviderHost {
   private readonly exited: Promise<unknown>;
+  /** The calls under way, failed at once when the host dies (gRPC alone may not keep the process alive). */
+  private readonly inFlight = new Set<(error: Error) => void>();
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: ResourceProviderClient,
   ) {
     this.exited = once(child, "exit");
+    child.once("exit", () => {
+      for (const fail of this.inFlight) fail(this.died());
+    });
   }
 
   /** Starts the host the way the engine does: it prints its gRPC port as the first line on stdout. */
@@ -108,8 +113,11 @@ export class ProviderHost {
   }
 
   private call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
-    return new Promise((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
+      if (this.hasExited()) return reject(this.died());
+      this.inFlight.add(reject);
       invoke((error, response) => {
+        this.inFlight.delete(reject);
         if (!error) return resolve(response);
         if (error.code !== grpc.status.UNAVAILABLE) return reject(providerError(error));
         // The connection broke: a crashed host is reported as such, not as the provider's error.
@@ -118,6 +126,11 @@ export class ProviderHost {
         );
       });
     });
+  }
+
+  /** Exited by itself (an exit code) or killed (a signal, and no exit code). */
+  private hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   private died(): ProviderHostDied {
@@ -199,7 +212,7 @@ export class ProviderHost {
 
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null) return;
+    if (this.hasExited()) return;
     // "close" rather than "exit": the host's last stderr lines are forwarded by then.
     const closed = new Promise((resolve) => this.child.once("close", resolve));
     this.child.kill();

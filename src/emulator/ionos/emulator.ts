@@ -57,6 +57,10 @@ export interface ApiRequest {
   id: string;
   method: string;
   path: string;
+  /** What the request log keeps of the call: its headers (never the authorization), body and time. */
+  headers: Record<string, string>;
+  body: string;
+  createdDate: string;
   /** When it leaves the queue and when it ends (Infinity: stuck RUNNING). */
   startsAt: number;
   doneAt: number;
@@ -333,6 +337,46 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
     };
   }
 
+  /** A request of the log (`GET /requests`): its call at depth 1, its status too at depth 2. */
+  function loggedRequestView(request: ApiRequest, depth: number) {
+    const status = requestView(request);
+    if (depth < 1) return { id: request.id, type: "request", href: href(`/requests/${request.id}`) };
+    return {
+      id: request.id,
+      type: "request",
+      href: href(`/requests/${request.id}`),
+      metadata: {
+        createdDate: request.createdDate,
+        createdBy: credentials.username,
+        etag: status.metadata.etag,
+        requestStatus: depth >= 2 ? status : { id: status.id, type: status.type, href: status.href },
+      },
+      properties: { method: request.method, headers: request.headers, body: request.body, url: href(request.path) },
+    };
+  }
+
+  /**
+   * `GET /requests`, newest first, with these of the spec's filters: `filter.status` always; method,
+   * headers, body and url ("contains", not case-sensitive) only with depth > 0, as the spec says.
+   */
+  function requestList(request: EmulatorRequest, depth: number): EmulatorResponse {
+    const filter = (name: string) => request.query.get(`filter.${name}`)?.toLowerCase() ?? undefined;
+    const contains = (text: string, wanted: string | undefined) => wanted === undefined || text.toLowerCase().includes(wanted);
+    const deep = depth > 0;
+    const found = [...requests.values()]
+      .filter(
+        (r) =>
+          contains(requestView(r).metadata.status, filter("status")) &&
+          (!deep ||
+            (contains(r.method, filter("method")) &&
+              contains(Object.entries(r.headers).map(([name, value]) => `${name}: ${value}`).join("\n"), filter("headers")) &&
+              contains(r.body, filter("body")) &&
+              contains(href(r.path), filter("url")))),
+      )
+      .reverse();
+    return { status: 200, body: { id: "requests", type: "collection", href: href("/requests"), items: found.map((r) => loggedRequestView(r, depth)) } };
+  }
+
   /** Finishes the requests whose time is up, in order: their effects happen now. */
   function settle(): void {
     const due = [...requests.values()].filter((r) => !r.settled && r.doneAt <= Date.now()).sort((a, b) => a.doneAt - b.doneAt);
@@ -358,6 +402,11 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
       id: randomUUID(),
       method: request.method,
       path: request.path,
+      headers: Object.fromEntries(
+        Object.entries(request.headers).flatMap(([name, value]) => (name === "authorization" || value === undefined ? [] : [[name, String(value)]])),
+      ),
+      body: request.body,
+      createdDate: now(),
       startsAt,
       doneAt: plan?.stall ? Infinity : startsAt + requestMs,
       failure: plan?.failure,
@@ -543,6 +592,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
   function api(request: EmulatorRequest, path: string): EmulatorResponse {
     const depth = query(request, "depth", 0, 0, 10);
     if (isAnswer(depth)) return depth;
+    if (path === "/requests") return request.method === "GET" ? requestList(request, depth) : error(405, "Method not allowed");
     const status = /^\/requests\/([^/]+)\/status$/.exec(path);
     if (status) {
       const found = requests.get(status[1]);

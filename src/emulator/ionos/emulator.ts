@@ -374,7 +374,14 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
               contains(href(r.path), filter("url")))),
       )
       .reverse();
-    return { status: 200, body: { id: "requests", type: "collection", href: href("/requests"), items: found.map((r) => loggedRequestView(r, depth)) } };
+    const offset = query(request, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = query(request, "limit", 1000, 1, 10_000);
+    if (isAnswer(offset)) return offset;
+    if (isAnswer(limit)) return limit;
+    const shown = found.slice(offset, offset + limit).map((r) => loggedRequestView(r, depth));
+    const link = (at: number) => `${href("/requests")}?offset=${at}&limit=${limit}`;
+    const _links = { self: link(offset), ...(offset + limit < found.length ? { next: link(offset + limit) } : {}) };
+    return { status: 200, body: { id: "requests", type: "collection", href: href("/requests"), items: shown, offset, limit, _links } };
   }
 
   /** Finishes the requests whose time is up, in order: their effects happen now. */

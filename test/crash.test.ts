@@ -2,7 +2,7 @@
  * Crashes: the provider host process is killed during a create, after the emulator processed the
  * request and before the answer reached the provider (the answer is held, the host killed). For
  * each crash point, a different create of the program (the Nth create request to reach the
- * Contabo or the IONOS emulator), the next `up` must end with each intended resource existing
+ * Contabo, IONOS or OVH emulator), the next `up` must end with each intended resource existing
  * exactly once in the cloud and once in the state, and nothing else: creates find what the
  * crashed run made by their create key (see src/core/kit.ts) instead of making it twice.
  * Needs `npm run build` first (the harness and the program run from dist/).
@@ -11,22 +11,27 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type ContaboEmulator, type IonosEmulator, startContaboEmulator, startIonosEmulator } from "../src/emulator";
+import { type OvhEmulator, startOvhEmulator } from "../src/emulator/ovh/emulator";
 import { runHarness } from "./harness";
 import { HOST_PID_FILE_ENV } from "./harness/provider-host";
 import { contaboEnv } from "./support/contabo";
 import { ionosEnv } from "./support/ionos";
+import { ovhKeyEnv } from "./support/ovh";
 
 const PROGRAM = path.resolve(__dirname, "../dist/test/harness/fixtures/crash-program.js");
-/** The requests that create a resource, one per resource of the program: 21 to Contabo, 7 to IONOS. */
+/** The requests that create a resource, one per resource of the program: 21 to Contabo, 7 to IONOS, 4 to OVH. */
 const CREATE_REQUEST = {
   contabo:
     /^\/v1\/(tags|secrets|private-networks|compute\/instances|compute\/images|object-storages|users|roles)$|^\/v1\/compute\/instances\/\d+\/snapshots$|^\/v1\/tags\/\d+\/assignments\/|^\/v1\/vips\/[^/]+\/[^/]+\/\d+$/,
   // Not `servers/<id>/volumes`: that attaches a volume, it creates none.
   ionos: /^\/cloudapi\/v6\/(datacenters|ipblocks|datacenters\/[^/]+\/(lans|servers|volumes)|datacenters\/[^/]+\/servers\/[^/]+\/(nics|nics\/[^/]+\/firewallrules))$/,
+  ovh: /\/cloud\/project\/[^/]+\/(sshkey|network\/private|network\/private\/[^/]+\/subnet)$|\/domain\/zone\/[^/]+\/record$/,
 };
+const OVH_PROJECT = "c0ffee00c0ffee00c0ffee00c0ffee00";
 const CRASH_POINTS = [
   ...Array.from({ length: 21 }, (_, index) => ({ cloud: "contabo" as const, create: index + 1 })),
   ...Array.from({ length: 7 }, (_, index) => ({ cloud: "ionos" as const, create: index + 1 })),
+  ...Array.from({ length: 4 }, (_, index) => ({ cloud: "ovh" as const, create: index + 1 })),
 ];
 
 /** What the program declares, per resource type. */
@@ -49,6 +54,10 @@ const INTENDED: Record<string, number> = {
   "ionos:Volume": 1,
   "ionos:Nic": 1,
   "ionos:FirewallRule": 1,
+  "ovh:CloudSshKey": 1,
+  "ovh:CloudPrivateNetwork": 1,
+  "ovh:CloudSubnet": 1,
+  "ovh:DomainRecord": 1,
 };
 
 const IONOS_KINDS: Record<string, string> = {
@@ -62,8 +71,17 @@ const IONOS_KINDS: Record<string, string> = {
 };
 
 /** Every resource the emulators hold that a stack could own, as `type id` (ids as the state keeps them). */
-function cloudResources(contaboCloud: ContaboEmulator, ionosCloud: IonosEmulator): string[] {
+function cloudResources(contaboCloud: ContaboEmulator, ionosCloud: IonosEmulator, ovhCloud: OvhEmulator): string[] {
   const { store } = contaboCloud;
+  const project = ovhCloud.store.projects.get(OVH_PROJECT)!;
+  const ovhResources = [
+    ...[...project.sshKeys.keys()].map((id) => `ovh:CloudSshKey ${OVH_PROJECT}/${id}`),
+    ...[...project.networks.values()].map((network) => `ovh:CloudPrivateNetwork ${OVH_PROJECT}/${network.id}`),
+    ...[...project.networks.values()].flatMap((network) =>
+      [...network.subnets.keys()].map((id) => `ovh:CloudSubnet ${OVH_PROJECT}/${network.id}/${id}`),
+    ),
+    ...[...ovhCloud.store.zones.values()].flatMap((zone) => [...zone.records.keys()].map((id) => `ovh:DomainRecord ${zone.name}/${id}`)),
+  ];
   // An IONOS path alternates collections and ids; the state's id is the ids joined.
   const ionosResources = [...ionosCloud.store.nodes.values()].map((node) => {
     const segments = node.path.split("/").slice(1);
@@ -71,6 +89,7 @@ function cloudResources(contaboCloud: ContaboEmulator, ionosCloud: IonosEmulator
   });
   return [
     ...ionosResources,
+    ...ovhResources,
     ...[...store.tags.keys()].map((id) => `contabo:Tag ${id}`),
     ...[...store.secrets.keys()].map((id) => `contabo:Secret ${id}`),
     ...[...store.instances.values()].filter((i) => !i.cancelDate).map((i) => `contabo:Instance ${i.instanceId}`),
@@ -117,12 +136,14 @@ test.each(CRASH_POINTS)(
     // Fresh clouds per crash point; provisioning is quick so the runs stay short.
     const contaboCloud = await startContaboEmulator({ provisioningMs: 300 });
     const ionosCloud = await startIonosEmulator({ requestMs: 100 });
+    const ovhCloud = await startOvhEmulator({ buildMs: 300, projects: [OVH_PROJECT] });
     const stateFile = path.join(dir, `state-${cloud}-${create}.json`);
     const pidFile = path.join(dir, `host-${cloud}-${create}.pid`);
-    const env = { ...contaboEnv(contaboCloud), ...ionosEnv(ionosCloud), [HOST_PID_FILE_ENV]: pidFile };
+    const env = { ...contaboEnv(contaboCloud), ...ionosEnv(ionosCloud), ...ovhKeyEnv(ovhCloud), [HOST_PID_FILE_ENV]: pidFile };
+    const config = { ovhProject: OVH_PROJECT };
     try {
       let killed: string | undefined;
-      const crashing = cloud === "contabo" ? contaboCloud : ionosCloud;
+      const crashing = { contabo: contaboCloud, ionos: ionosCloud, ovh: ovhCloud }[cloud];
       crashing.faults.next({
         kind: "hold-after",
         match: { method: "POST", path: CREATE_REQUEST[cloud] },
@@ -137,7 +158,7 @@ test.each(CRASH_POINTS)(
           }
         },
       });
-      const crashed = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env });
+      const crashed = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env, config });
       expect(killed).toMatch(/^killed/);
       expect(crashed.code).toBe(1);
       expect(crashed.stderr).toMatch(/the dynamic provider host died \(killed by SIGKILL\)/);
@@ -145,7 +166,7 @@ test.each(CRASH_POINTS)(
       const rerun = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env });
       if (rerun.code !== 0) throw new Error(`the up after the crash failed:\n${rerun.stdout}\n${rerun.stderr}`);
 
-      const inCloud = cloudResources(contaboCloud, ionosCloud);
+      const inCloud = cloudResources(contaboCloud, ionosCloud, ovhCloud);
       const state = stateResources(stateFile);
       const cloudCounts = countByType(inCloud);
       const duplicates = Object.entries(cloudCounts).reduce((sum, [type, n]) => sum + Math.max(0, n - (INTENDED[type] ?? 0)), 0);
@@ -162,7 +183,7 @@ test.each(CRASH_POINTS)(
       expect(countByType(state)).toEqual(INTENDED);
       expect(cloudCounts).toEqual(INTENDED);
     } finally {
-      await Promise.all([contaboCloud.stop(), ionosCloud.stop()]);
+      await Promise.all([contaboCloud.stop(), ionosCloud.stop(), ovhCloud.stop()]);
     }
   },
   120_000,

@@ -290,6 +290,13 @@ export class Deployment {
       this.report("create", ref);
       return this.settle(created);
     }
+    if (old.pendingReplacement) {
+      const note = " (its old resource was deleted by an earlier run)";
+      if (this.preview) return this.planned("replace", ref, { id: undefined, outputs: inputs }, [], note);
+      const created = await this.create(ref, inputs, entry);
+      this.report("replace", ref, [], note);
+      return this.settle(created);
+    }
 
     const diff = await host.diff(ref, old.id, old.outputs, inputs, old.inputs);
     // Without an explicit answer the engine compares all inputs, the provider code included.
@@ -309,7 +316,8 @@ export class Deployment {
       if (this.preview) return this.planned("replace", ref, { id: undefined, outputs: inputs }, changed, note);
       if (diff.deleteBeforeReplace) {
         await host.delete(ref, old.id, old.outputs, old.inputs);
-        this.forget(old);
+        old.pendingReplacement = true;
+        this.checkpoint(this.result());
       } else {
         // Create before delete: the old one is deleted at the end, once its dependents use the new one.
         old.pendingDelete = true;
@@ -384,7 +392,8 @@ export class Deployment {
   /** Deletes at the end of a successful up, in reverse creation order; reads are just dropped. */
   private async deleteLeftovers(): Promise<void> {
     for (const r of this.leftovers().reverse()) {
-      if (!r.external && !(await this.delete(r, r.pendingDelete ? "delete-replaced" : "delete"))) return;
+      // Deleted already: a replacement no longer declared leaves nothing to delete.
+      if (!r.external && !r.pendingReplacement && !(await this.delete(r, r.pendingDelete ? "delete-replaced" : "delete"))) return;
       this.forget(r);
     }
   }

@@ -19,7 +19,7 @@ import { ionosEnv } from "./support/ionos";
 import { ovhKeyEnv } from "./support/ovh";
 
 const PROGRAM = path.resolve(__dirname, "../dist/test/harness/fixtures/crash-program.js");
-/** The requests that create a resource, one per resource of the program: 21 to Contabo, 7 to IONOS, 4 to OVH. */
+/** The requests that create a resource, one per resource of the program: 23 to Contabo, 7 to IONOS, 4 to OVH. */
 const CREATE_REQUEST = {
   contabo:
     /^\/v1\/(tags|secrets|private-networks|compute\/instances|compute\/images|object-storages|users|roles)$|^\/v1\/compute\/instances\/\d+\/snapshots$|^\/v1\/tags\/\d+\/assignments\/|^\/v1\/vips\/[^/]+\/[^/]+\/\d+$/,
@@ -29,14 +29,14 @@ const CREATE_REQUEST = {
 };
 const OVH_PROJECT = "c0ffee00c0ffee00c0ffee00c0ffee00";
 const CRASH_POINTS = [
-  ...Array.from({ length: 21 }, (_, index) => ({ cloud: "contabo" as const, create: index + 1 })),
+  ...Array.from({ length: 23 }, (_, index) => ({ cloud: "contabo" as const, create: index + 1 })),
   ...Array.from({ length: 7 }, (_, index) => ({ cloud: "ionos" as const, create: index + 1 })),
   ...Array.from({ length: 4 }, (_, index) => ({ cloud: "ovh" as const, create: index + 1 })),
 ];
 
 /** What the program declares, per resource type. */
 const INTENDED: Record<string, number> = {
-  "contabo:Tag": 4,
+  "contabo:Tag": 6,
   "contabo:Secret": 3,
   "contabo:Instance": 3,
   "contabo:TagAssignment": 3,

@@ -199,8 +199,11 @@ describe("create key", () => {
       createKeyFor("shop", "dev", "contabo:Widget", "w"),
       createKeyFor("shop", "prod", "contabo:Gadget", "w"),
       createKeyFor("shop", "prod", "contabo:Widget", "w2"),
+      // Children of the same name under two components.
+      createKeyFor("shop", "prod", "contabo:Widget", "w", "urn:pulumi:prod::shop::my:Web::eu"),
+      createKeyFor("shop", "prod", "contabo:Widget", "w", "urn:pulumi:prod::shop::my:Web::us"),
     ];
-    expect(new Set([base, ...others]).size).toBe(5);
+    expect(new Set([base, ...others]).size).toBe(7);
   });
 
   test("a new resource is created with the program's key, which check keeps in the inputs", async () => {

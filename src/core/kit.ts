@@ -162,10 +162,11 @@ function uuidOf(...parts: string[]): string {
 
 /**
  * The base create key of a resource: Pulumi gives a dynamic provider's create no identity, so the
- * program derives one from what makes the resource's URN (project, stack, type token, name).
+ * program derives one from what makes the resource's URN (project, stack, type token, name, and
+ * the parent's URN when it has a parent: two components may each have a child of the same name).
  */
-export function createKeyFor(project: string, stack: string, token: string, name: string): string {
-  return uuidOf("eurocloud create key", project, stack, token, name);
+export function createKeyFor(project: string, stack: string, token: string, name: string, parentUrn?: string): string {
+  return uuidOf("eurocloud create key", project, stack, token, name, ...(parentUrn ? [parentUrn] : []));
 }
 
 /**
@@ -403,7 +404,10 @@ export function defineResource<
       for (const key of def.outputNames) props[key] = undefined;
       if (def.autoName) props[def.autoName] = name;
       // A resource read by id (`get`) is never created.
-      if (!opts?.id) props[CREATE_KEY] = createKeyFor(pulumi.getProject(), pulumi.getStack(), token, name);
+      if (!opts?.id) {
+        const keyUnder = (parentUrn?: string) => createKeyFor(pulumi.getProject(), pulumi.getStack(), token, name, parentUrn);
+        props[CREATE_KEY] = opts?.parent ? opts.parent.urn.apply(keyUnder) : keyUnder();
+      }
       for (const [key, value] of Object.entries(args ?? {})) {
         if (value === undefined) continue;
         props[key] = (secretInputs as readonly string[]).includes(key) && value !== undefined ? pulumi.secret(value) : value;

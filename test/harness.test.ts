@@ -190,3 +190,23 @@ test("destroy deletes every owned resource in reverse order and empties the stat
   expect(state().outputs).toEqual({});
   expect(items()).toEqual(["item-external.json"]);
 });
+
+test("a delete-first replacement whose create failed is replaced on the next up without deleting again", async () => {
+  expect((await run("up", { withC: "true" })).code).toBe(0);
+  const failed = await run("up", { cName: "gamma2", cRefused: "true" });
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toContain("fixture: create of gamma2 refused");
+  // Kept, as the engine's pendingReplacement: the next check sees the same old inputs.
+  expect(resource("c")).toMatchObject({ pendingReplacement: true, inputs: { name: "gamma" } });
+
+  const retried = await run("up", { cRefused: "false" });
+  expect(retried.code).toBe(0);
+  expect(steps(retried.stdout).filter((step) => step.includes("Item c"))).toEqual([
+    "+- replace fixture:Item c (its old resource was deleted by an earlier run)",
+  ]);
+  // Deleted once, by the run that failed.
+  expect(calls().filter((call) => call.includes("gamma"))).toEqual(["create gamma", "delete gamma", "create gamma2"]);
+  expect(resource("c")).toMatchObject({ inputs: { name: "gamma2" } });
+  expect(resource("c").pendingReplacement).toBeUndefined();
+  expect(state().resources.filter((r: { name: string }) => r.name === "c")).toHaveLength(1);
+});

@@ -4,12 +4,22 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type CloudBinding, UNKNOWN, containsUnknown, providerOperations, withoutUndefined } from "../src/core/kit";
+import {
+  CREATE_KEY,
+  type CloudBinding,
+  UNKNOWN,
+  containsUnknown,
+  createKeyFor,
+  providerOperations,
+  withoutUndefined,
+} from "../src/core/kit";
 import { providerFor } from "../src/core/provider";
 import { CloudApiError } from "../src/core/errors";
 
 let settingsProblems: { property: string; reason: string }[] = [];
 const calls: string[] = [];
+/** The create key each create was given. */
+const createKeys: string[] = [];
 const cloud: CloudBinding<{ name: string }> = {
   cloud: "contabo",
   settingsProblems: () => settingsProblems,
@@ -38,6 +48,7 @@ const ops = providerOperations({
   validate: (news, olds) => (olds.size !== undefined && news.size < olds.size ? [{ property: "size", reason: "may only grow" }] : []),
   async create(_client, wanted, scope) {
     calls.push("create");
+    createKeys.push(scope.createKey);
     if (wanted.name === "stuck") {
       scope.created("w2", { ...wanted, widgetId: 2 });
       throw new Error("timed out waiting");
@@ -61,6 +72,7 @@ const ops = providerOperations({
 beforeEach(() => {
   settingsProblems = [];
   calls.length = 0;
+  createKeys.length = 0;
 });
 
 describe("create", () => {
@@ -169,6 +181,61 @@ describe("create, read, delete", () => {
   test("helpers", () => {
     expect(containsUnknown({ a: [1, { b: UNKNOWN }] })).toBe(true);
     expect(withoutUndefined({ a: undefined, b: [{ c: undefined, d: 1 }] })).toEqual({ b: [{ d: 1 }] });
+  });
+});
+
+describe("create key", () => {
+  /** Contabo's pattern for `x-request-id`, where Contabo creates carry the key. */
+  const CONTABO_REQUEST_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-5][0-9A-Fa-f]{3}-[089abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+  const base = createKeyFor("shop", "prod", "contabo:Widget", "w");
+  const checkedKey = async (olds: Record<string, unknown>) =>
+    (await ops.check(olds, { name: "a", size: 1, [CREATE_KEY]: base })).inputs?.[CREATE_KEY];
+
+  test("is UUID-shaped, the same on every run, and differs per project, stack, type and name", () => {
+    expect(base).toMatch(CONTABO_REQUEST_ID);
+    expect(createKeyFor("shop", "prod", "contabo:Widget", "w")).toBe(base);
+    const others = [
+      createKeyFor("shop2", "prod", "contabo:Widget", "w"),
+      createKeyFor("shop", "dev", "contabo:Widget", "w"),
+      createKeyFor("shop", "prod", "contabo:Gadget", "w"),
+      createKeyFor("shop", "prod", "contabo:Widget", "w2"),
+      // Children of the same name under two components.
+      createKeyFor("shop", "prod", "contabo:Widget", "w", "urn:pulumi:prod::shop::my:Web::eu"),
+      createKeyFor("shop", "prod", "contabo:Widget", "w", "urn:pulumi:prod::shop::my:Web::us"),
+    ];
+    expect(new Set([base, ...others]).size).toBe(7);
+  });
+
+  test("a new resource is created with the program's key, which check keeps in the inputs", async () => {
+    expect(await checkedKey({})).toBe(base);
+    const checked = await ops.check({}, { name: "a", size: 1, [CREATE_KEY]: base });
+    await ops.create({ ...checked.inputs, __provider: "code" });
+    expect(createKeys).toEqual([base]);
+  });
+
+  test("a replacement gets a key of its own, the same again when a crashed run is re-run", async () => {
+    const olds = { name: "a", size: 1, region: "EU", [CREATE_KEY]: base };
+    const replacementKey = await checkedKey(olds);
+    expect(replacementKey).toMatch(CONTABO_REQUEST_ID);
+    expect(replacementKey).not.toBe(base);
+    // The re-run sees the same old inputs in the state: the same key finds what the crashed run made.
+    expect(await checkedKey(olds)).toBe(replacementKey);
+    // The next replacement (the state now holding the replacement's key) differs again.
+    expect(await checkedKey({ ...olds, [CREATE_KEY]: replacementKey })).not.toBe(replacementKey);
+  });
+
+  test("is not a change, and never reaches the resource's own inputs", async () => {
+    const olds = { name: "a", size: 1, region: "EU", widgetId: 1 };
+    expect(await ops.diff("w1", olds, { name: "a", size: 1, region: "EU", [CREATE_KEY]: base })).toMatchObject({ changes: false });
+    const { outs } = await ops.create({ name: "a", size: 1, region: "EU", [CREATE_KEY]: base });
+    expect(outs).not.toHaveProperty(CREATE_KEY);
+  });
+
+  test("a create without a key (a direct call) gets a fresh one, which finds nothing", async () => {
+    await ops.create({ name: "a", size: 1, region: "EU" });
+    await ops.create({ name: "a", size: 1, region: "EU" });
+    expect(createKeys[0]).toMatch(CONTABO_REQUEST_ID);
+    expect(createKeys[1]).not.toBe(createKeys[0]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The Contabo API v1 client: OAuth2 password grant with one cached token per provider process,
- * a fresh `x-request-id` on every request, the `{data: [...]}` envelope unwrapped and parsed with
+ * a fresh `x-request-id` on every request (a create's key on a create), the `{data: [...]}` envelope unwrapped and parsed with
  * zod, and list pagination followed to the end.
  */
 import { type SettingsReading, bindCloud } from "../core/binding";
@@ -73,6 +73,11 @@ export interface RequestOptions<T> {
   item: z.ZodType<T>;
   /** Override the method's default idempotency (e.g. an action that is safe to repeat). */
   idempotent?: boolean;
+  /**
+   * The `x-request-id` to send instead of a fresh one: a create sends its create key, which the
+   * audit log keeps, so a later run finds what the create made (see `createdByKey`).
+   */
+  requestId?: string;
 }
 
 export class ContaboClient {
@@ -111,9 +116,15 @@ export class ContaboClient {
     return items[0];
   }
 
-  /** Sends a request whose answer has no useful body (DELETE 204). */
-  async call(context: RequestContext, method: HttpMethod, path: string, body?: unknown, idempotent?: boolean): Promise<void> {
-    await this.send(context, method, path, { body, item: z.unknown(), idempotent });
+  /** Sends a request whose answer has no useful body (DELETE 204, links only). */
+  async call(
+    context: RequestContext,
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+    options: Pick<RequestOptions<unknown>, "idempotent" | "requestId"> = {},
+  ): Promise<void> {
+    await this.send(context, method, path, { body, item: z.unknown(), ...options });
   }
 
   /** Every item of a list, following the pagination to the last page. */
@@ -148,7 +159,7 @@ export class ContaboClient {
     const attempt = async (): Promise<unknown> => {
       const headers: Record<string, string> = {
         authorization: `Bearer ${await this.token.get(context)}`,
-        "x-request-id": randomUUID(),
+        "x-request-id": options.requestId ?? randomUUID(),
         accept: "application/json",
       };
       if (context.traceId) headers["x-trace-id"] = context.traceId;

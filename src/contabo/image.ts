@@ -6,8 +6,9 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { createdSince, sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
 import { timeoutMinutes, waitFor } from "../core/wait";
+import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
@@ -80,17 +81,21 @@ const ImageResource = defineResource({
 
   async create(client, wanted, scope) {
     const { timeoutMinutes, ...body } = wanted;
-    const isNew = createdSince(Date.now());
-    const { imageId } = await sendOnce({
+    const { imageId } = await createOnce({
       what: `create image "${wanted.name}"`,
-      send: () => client.one(scope.context("create image"), "POST", images, { body, item: z.object({ imageId: z.string() }).loose() }),
-      find: async () => {
-        const found = await client.list(scope.context("look up image by name"), images, {
-          query: { name: wanted.name, standardImage: "false" },
-          item: imageItem,
-        });
-        return found.find((i) => i.name === wanted.name && i.url === wanted.url && isNew(i.creationDate));
-      },
+      send: () =>
+        client.one(scope.context("create image"), "POST", images, {
+          body,
+          item: z.object({ imageId: z.string() }).loose(),
+          requestId: scope.createKey,
+        }),
+      find: () =>
+        createdByKey(client, scope, {
+          what: "image",
+          audits: `${images}/audits`,
+          idField: "imageId",
+          readLive: (id) => readOrUndefined(() => getImage(client, scope.context("read created image"), id)),
+        }),
     });
     // From here on the image exists: a failed read or wait must not lose it from the state.
     scope.created(imageId, { ...wanted, imageId });

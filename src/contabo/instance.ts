@@ -9,9 +9,10 @@ import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { progress } from "../core/redact";
-import { createdSince, sendOnce } from "../core/reconcile";
+import { createOnce, sendOnce } from "../core/reconcile";
 import { Coalescer, onOwner } from "../core/coalesce";
 import { PollBatch, readEach, timeoutMinutes, waitFor } from "../core/wait";
+import { createdByKey } from "./audits";
 import { type ContaboClient, PAGE_SIZE, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -20,7 +21,7 @@ const POWER_STATES = ["running", "stopped"] as const;
 const REINSTALL_FIELDS = ["imageId", "sshKeys", "rootPassword", "userData", "defaultUser"] as const;
 
 const inputs = z.object({
-  /** Defaults to the resource name; it also lets a create whose answer was lost find its order. */
+  /** Defaults to the resource name. */
   displayName: z.string().min(1).max(255),
   productId: z.string().min(1).default("V92"),
   region: z.enum(REGIONS).default("EU"),
@@ -225,10 +226,17 @@ async function setPowerState(
   return waitForStatus(client, scope, id, state, timeoutMinutes, action);
 }
 
-/** An instance this create may already have ordered: same display name, ordered since it began. */
-async function findOrdered(client: ContaboClient, context: RequestContext, displayName: string, isNew: (date: string) => boolean) {
-  const found = await client.list(context, instances, { query: { displayName }, item: instanceItem });
-  return found.find((i) => i.displayName === displayName && !i.cancelDate && isNew(i.createdDate));
+/** The instance this create (or an earlier run's, which died) already ordered, unless cancelled since. */
+function findOrdered(client: ContaboClient, scope: OperationScope) {
+  return createdByKey(client, scope, {
+    what: "instance",
+    audits: `${instances}/audits`,
+    idField: "instanceId",
+    readLive: async (id) => {
+      const instance = await readOrUndefined(() => getInstance(client, scope.context("read ordered instance"), id));
+      return instance && !instance.cancelDate ? instance : undefined;
+    },
+  });
 }
 
 const InstanceResource = defineResource({
@@ -259,17 +267,18 @@ const InstanceResource = defineResource({
 
   async create(client, wanted, scope) {
     const { timeoutMinutes, powerState, addOns, ...order } = wanted;
-    const isNew = createdSince(Date.now());
-    const ordered = await sendOnce({
+    // A paid order: never placed twice, even when the process that placed it died.
+    const ordered = await createOnce({
       what: `order instance "${wanted.displayName}"`,
       send: async () => {
         const [created] = await client.request(scope.context("order instance"), "POST", instances, {
           body: { ...order, addOns: addOnsRequest(addOns, { privateNetworking: false, backup: false }) },
           item: z.object({ instanceId: z.number().int() }).loose(),
+          requestId: scope.createKey,
         });
         return created;
       },
-      find: () => findOrdered(client, scope.context("look up ordered instance"), wanted.displayName, isNew),
+      find: () => findOrdered(client, scope),
     });
     const id = ordered.instanceId;
     // From here on the instance exists: a failed read or wait must not lose it from the state.
@@ -306,7 +315,7 @@ const InstanceResource = defineResource({
       await sendOnce<unknown>({
         what: `reinstall instance ${id}`,
         send: () =>
-          client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), { imageId, sshKeys, rootPassword, userData, defaultUser }, false),
+          client.call(scope.context("reinstall instance"), "PUT", idPath(instances, id), { imageId, sshKeys, rootPassword, userData, defaultUser }, { idempotent: false }),
         find: async () => ((await getInstance(client, scope.context("read instance"), id)).status === "installing" ? true : undefined),
       });
       await waitForStatus(client, scope, id, "running", wanted.timeoutMinutes, "reinstall");

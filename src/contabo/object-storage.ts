@@ -6,8 +6,9 @@ import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { progress } from "../core/redact";
-import { sendOnce } from "../core/reconcile";
+import { createOnce, sendOnce } from "../core/reconcile";
 import { timeoutMinutes, waitFor } from "../core/wait";
+import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
@@ -106,17 +107,20 @@ const ObjectStorageResource = defineResource({
 
   async create(client, wanted, scope) {
     const { timeoutMinutes, ...order } = wanted;
-    const ordered = await sendOnce({
+    const ordered = await createOnce({
       what: `order object storage "${wanted.displayName}"`,
-      send: () => client.one(scope.context("order object storage"), "POST", storages, { body: order, item: storageItem }),
-      // One storage per region: the one there, unless cancelled, is this order's.
-      find: async () => {
-        const found = await client.list(scope.context("look up object storage by region"), storages, {
-          query: { region: wanted.region },
-          item: storageItem,
-        });
-        return found.find((storage) => storage.region === wanted.region && !storage.cancelDate);
-      },
+      send: () =>
+        client.one(scope.context("order object storage"), "POST", storages, { body: order, item: storageItem, requestId: scope.createKey }),
+      find: () =>
+        createdByKey(client, scope, {
+          what: "object storage",
+          audits: `${storages}/audits`,
+          idField: "objectStorageId",
+          readLive: async (id) => {
+            const storage = await readOrUndefined(() => getStorage(client, scope.context("read ordered object storage"), id));
+            return storage && !storage.cancelDate ? storage : undefined;
+          },
+        }),
     });
     const id = ordered.objectStorageId;
     scope.created(id, outputsOf(ordered, wanted));

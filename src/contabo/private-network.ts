@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { sendOnce } from "../core/reconcile";
+import { createOnce, sendOnce } from "../core/reconcile";
+import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -85,20 +86,21 @@ const PrivateNetworkResource = defineResource({
   describe: (values, id) => `private network ${values.name ? `"${values.name}"` : id}`,
 
   async create(client, { name, description, region, instanceIds }, scope) {
-    const created = await sendOnce({
+    const created = await createOnce({
       what: `create private network "${name}"`,
       send: () =>
         client.one(scope.context("create private network"), "POST", networks, {
           body: { name, description, region },
           item: networkItem,
+          requestId: scope.createKey,
         }),
-      find: async () => {
-        const found = await client.list(scope.context("look up private network by name"), networks, {
-          query: { name, region },
-          item: networkItem,
-        });
-        return found.find((n) => n.name === name && n.region === region);
-      },
+      find: () =>
+        createdByKey(client, scope, {
+          what: "private network",
+          audits: `${networks}/audits`,
+          idField: "privateNetworkId",
+          readLive: (id) => readOrUndefined(() => getNetwork(client, scope.context("read created private network"), id)),
+        }),
     });
     const id = created.privateNetworkId;
     scope.created(String(id), outputsOf(created));

@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
+import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -82,13 +83,21 @@ const RoleResource = defineResource({
   describe: (values, id) => `role ${values.name ? `"${values.name}"` : id}`,
 
   async create(client, wanted, scope) {
-    const { roleId } = await sendOnce({
+    const { roleId } = await createOnce({
       what: `create role "${wanted.name}"`,
-      send: () => client.one(scope.context("create role"), "POST", roles, { body: wanted, item: z.object({ roleId: z.number().int() }).loose() }),
-      find: async () => {
-        const found = await client.list(scope.context("look up role by name"), roles, { query: { name: wanted.name }, item: roleItem });
-        return found.find((role) => role.name === wanted.name);
-      },
+      send: () =>
+        client.one(scope.context("create role"), "POST", roles, {
+          body: wanted,
+          item: z.object({ roleId: z.number().int() }).loose(),
+          requestId: scope.createKey,
+        }),
+      find: () =>
+        createdByKey(client, scope, {
+          what: "role",
+          audits: `${roles}/audits`,
+          idField: "roleId",
+          readLive: (id) => readOrUndefined(() => getRole(client, scope.context("read created role"), id)),
+        }),
     });
     return { id: String(roleId), outputs: outputsOf(await getRole(client, scope.context("read role"), roleId)) };
   },

@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
+import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
@@ -50,9 +51,8 @@ function outputsOf(secret: z.infer<typeof secretItem>): SecretOutputs {
   return { secretId, name, type, value, createdAt, updatedAt };
 }
 
-async function findSame(client: ContaboClient, context: RequestContext, wanted: z.output<typeof inputs>) {
-  const secrets = await client.list(context, "/v1/secrets", { query: { name: wanted.name, type: wanted.type }, item: secretItem });
-  return secrets.find((s) => s.name === wanted.name && s.type === wanted.type && s.value === wanted.value);
+function getSecret(client: ContaboClient, context: RequestContext, id: string | number) {
+  return client.one(context, "GET", idPath("/v1/secrets", id), { item: secretItem });
 }
 
 const SecretResource = defineResource({
@@ -71,23 +71,30 @@ const SecretResource = defineResource({
   },
 
   async create(client, wanted, scope) {
-    const secret = await sendOnce({
+    const secret = await createOnce({
       what: `create secret "${wanted.name}"`,
-      send: () => client.one(scope.context("create secret"), "POST", "/v1/secrets", { body: wanted, item: secretItem }),
-      find: () => findSame(client, scope.context("look up secret by name"), wanted),
+      send: () =>
+        client.one(scope.context("create secret"), "POST", "/v1/secrets", { body: wanted, item: secretItem, requestId: scope.createKey }),
+      find: () =>
+        createdByKey(client, scope, {
+          what: "secret",
+          audits: "/v1/secrets/audits",
+          idField: "secretId",
+          readLive: (id) => readOrUndefined(() => getSecret(client, scope.context("read created secret"), id)),
+        }),
     });
     return { id: String(secret.secretId), outputs: outputsOf(secret) };
   },
 
   read: (client, id, _olds, scope) =>
     readOrUndefined(async () =>
-      outputsOf(await client.one(scope.context("read secret"), "GET", idPath("/v1/secrets", id), { item: secretItem })),
+      outputsOf(await getSecret(client, scope.context("read secret"), id)),
     ),
 
   // The update answers with links only: read the secret after it.
   async update(client, id, { name, value }, _olds, _changed, scope) {
     await client.call(scope.context("update secret"), "PATCH", idPath("/v1/secrets", id), { name, value });
-    return outputsOf(await client.one(scope.context("read secret"), "GET", idPath("/v1/secrets", id), { item: secretItem }));
+    return outputsOf(await getSecret(client, scope.context("read secret"), id));
   },
 
   delete: (client, id, _olds, scope) => client.call(scope.context("delete secret"), "DELETE", idPath("/v1/secrets", id)),

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { createdSince, sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
+import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { numericId } from "./common";
 
@@ -66,18 +67,22 @@ const SnapshotResource = defineResource({
   describe: (values, id) => `snapshot ${values.name ? `"${values.name}"` : id}`,
 
   async create(client, { instanceId, name, description }, scope) {
-    const isNew = createdSince(Date.now());
-    const snapshot = await sendOnce({
+    const snapshot = await createOnce({
       what: `snapshot instance ${instanceId} as "${name}"`,
       send: () =>
-        client.one(scope.context("create snapshot"), "POST", snapshots(instanceId), { body: { name, description }, item: snapshotItem }),
-      find: async () => {
-        const found = await client.list(scope.context("look up snapshot by name"), snapshots(instanceId), {
-          query: { name },
+        client.one(scope.context("create snapshot"), "POST", snapshots(instanceId), {
+          body: { name, description },
           item: snapshotItem,
-        });
-        return found.find((s) => s.name === name && isNew(s.createdDate));
-      },
+          requestId: scope.createKey,
+        }),
+      find: () =>
+        createdByKey(client, scope, {
+          what: "snapshot",
+          audits: "/v1/compute/snapshots/audits",
+          idField: "snapshotId",
+          readLive: (snapshotId) =>
+            readOrUndefined(() => getSnapshot(client, scope.context("read created snapshot"), `${instanceId}/${snapshotId}`)),
+        }),
     });
     return { id: `${instanceId}/${snapshot.snapshotId}`, outputs: outputsOf(snapshot) };
   },

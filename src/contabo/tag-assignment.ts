@@ -8,7 +8,8 @@ import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
+import { createdByKey } from "./audits";
 import { contabo } from "./client";
 import { numericId } from "./common";
 
@@ -59,14 +60,21 @@ const TagAssignmentResource = defineResource({
   async create(client, wanted, scope) {
     const path = pathOf(wanted);
     const read = () => client.one(scope.context("read tag assignment"), "GET", path, { item: assignmentItem });
-    const assignment = await sendOnce({
+    const assignment = await createOnce({
       what: `assign tag ${wanted.tagId} to ${wanted.resourceType} ${wanted.resourceId}`,
       // The create answers with links only: read the assignment after it.
       send: async () => {
-        await client.call(scope.context("assign tag"), "POST", path);
+        await client.call(scope.context("assign tag"), "POST", path, undefined, { requestId: scope.createKey });
         return read();
       },
-      find: () => readOrUndefined(read),
+      // Found by the key, not by the assignment alone: one made outside this resource is refused (409).
+      find: () =>
+        createdByKey(client, scope, {
+          what: "tag assignment",
+          audits: "/v1/tags/assignments/audits",
+          idField: "tagId",
+          readLive: () => readOrUndefined(read),
+        }),
     });
     return { id: `${wanted.tagId}/${wanted.resourceType}/${wanted.resourceId}`, outputs: outputsOf(assignment) };
   },

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
+import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { colorRule, idPath } from "./common";
 
@@ -37,10 +38,6 @@ function getTag(client: ContaboClient, context: RequestContext, id: string | num
   return client.one(context, "GET", idPath("/v1/tags", id), { item: tagItem });
 }
 
-async function findByName(client: ContaboClient, context: Parameters<ContaboClient["list"]>[0], name: string) {
-  const tags = await client.list(context, "/v1/tags", { query: { name }, item: tagItem });
-  return tags.find((tag) => tag.name === name);
-}
 
 const TagResource = defineResource({
   cloud: contabo,
@@ -52,10 +49,17 @@ const TagResource = defineResource({
 
   async create(client, { name, color }, scope) {
     // The create answers with the tag's id only (CreateTagResponseData): read the tag after it.
-    const { tagId } = await sendOnce({
+    const { tagId } = await createOnce({
       what: `create tag "${name}"`,
-      send: () => client.one(scope.context("create tag"), "POST", "/v1/tags", { body: { name, color }, item: createdTag }),
-      find: () => findByName(client, scope.context("look up tag by name"), name),
+      send: () =>
+        client.one(scope.context("create tag"), "POST", "/v1/tags", { body: { name, color }, item: createdTag, requestId: scope.createKey }),
+      find: () =>
+        createdByKey(client, scope, {
+          what: "tag",
+          audits: "/v1/tags/audits",
+          idField: "tagId",
+          readLive: (id) => readOrUndefined(() => getTag(client, scope.context("read created tag"), id)),
+        }),
     });
     return { id: String(tagId), outputs: outputsOf(await getTag(client, scope.context("read tag"), tagId)) };
   },

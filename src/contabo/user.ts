@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
+import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -69,14 +70,21 @@ const UserResource = defineResource({
   describe: (values, id) => `user ${values.email ? `"${values.email}"` : id}`,
 
   async create(client, wanted, scope) {
-    const { userId } = await sendOnce({
+    const { userId } = await createOnce({
       what: `create user "${wanted.email}"`,
-      send: () => client.one(scope.context("create user"), "POST", users, { body: wanted, item: z.object({ userId: z.string() }).loose() }),
-      // E-mail addresses are unique in an account.
-      find: async () => {
-        const found = await client.list(scope.context("look up user by e-mail"), users, { query: { email: wanted.email }, item: userItem });
-        return found.find((user) => user.email.toLowerCase() === wanted.email.toLowerCase());
-      },
+      send: () =>
+        client.one(scope.context("create user"), "POST", users, {
+          body: wanted,
+          item: z.object({ userId: z.string() }).loose(),
+          requestId: scope.createKey,
+        }),
+      find: () =>
+        createdByKey(client, scope, {
+          what: "user",
+          audits: `${users}/audits`,
+          idField: "userId",
+          readLive: (id) => readOrUndefined(() => getUser(client, scope.context("read created user"), id)),
+        }),
     });
     return { id: userId, outputs: outputsOf(await getUser(client, scope.context("read user"), userId)) };
   },

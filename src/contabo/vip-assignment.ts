@@ -7,7 +7,8 @@ import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
+import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { numericId } from "./common";
 
@@ -54,14 +55,16 @@ const VipAssignmentResource = defineResource({
   async create(client, wanted, scope) {
     const path = `${vipPath(wanted.ip)}/${wanted.resourceType}/${wanted.resourceId}`;
     const read = () => readAssignment(client, scope.context("read VIP"), wanted.ip, wanted);
-    const assigned = await sendOnce({
+    const assigned = await createOnce({
       what: `assign VIP ${wanted.ip} to ${wanted.resourceType} ${wanted.resourceId}`,
       send: async () => {
         // The live API refuses an assignment without a body, although the spec documents none.
-        await client.call(scope.context("assign VIP"), "POST", path, {});
+        await client.call(scope.context("assign VIP"), "POST", path, {}, { requestId: scope.createKey });
         return read();
       },
-      find: read,
+      // Found by the key, not by the assignment alone: one made outside this resource is refused (409).
+      find: () =>
+        createdByKey(client, scope, { what: "VIP assignment", audits: "/v1/vips/audits", idField: "vipId", readLive: read }),
     });
     if (!assigned) throw new Error(`contabo: assign VIP ${wanted.ip} failed: the VIP is not assigned after the API accepted it`);
     return { id: wanted.ip, outputs: assigned };

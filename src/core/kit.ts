@@ -7,7 +7,7 @@
  * secret outputs, and outputs free of `undefined`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { CloudApiError, type Cloud, type RequestContext, errorText, namesItsContext } from "./errors";
@@ -18,6 +18,8 @@ import { registerOperations } from "./registry";
 /** The value the engine puts in place of an input that is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const PROVIDER_KEY = "__provider";
+/** The hidden input carrying a create's stable identity (see `createKeyFor`). */
+export const CREATE_KEY = "__createKey";
 
 export interface CheckFailure {
   property: string;
@@ -44,6 +46,12 @@ export interface OperationScope {
    * still records the resource (a partial failure), so it is never lost from state.
    */
   created(id: string, outputs: Plain): void;
+  /**
+   * This create's stable identity, UUID-shaped: the same when a crashed run is re-run, different
+   * for a replacement. A create records it where the cloud keeps it (a request id, a name) and
+   * looks for it before creating, so a create whose process died is never made twice.
+   */
+  createKey: string;
 }
 
 export interface ResourceDefinition<
@@ -137,9 +145,39 @@ export function withoutUndefined<T>(value: T): T {
   return value;
 }
 
-function withoutProvider(props: Plain): Plain {
-  const { [PROVIDER_KEY]: _provider, ...rest } = props;
+/** The inputs the resource definition sees: the provider code and the create key left out. */
+function withoutHidden(props: Plain): Plain {
+  const { [PROVIDER_KEY]: _provider, [CREATE_KEY]: _createKey, ...rest } = props;
   return rest;
+}
+
+/** A name-based UUID (version 5 layout, SHA-1) of the parts: deterministic, and fits UUID-only headers. */
+function uuidOf(...parts: string[]): string {
+  const bytes = createHash("sha1").update(parts.join("\0")).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The base create key of a resource: Pulumi gives a dynamic provider's create no identity, so the
+ * program derives one from what makes the resource's URN (project, stack, type token, name, and
+ * the parent's URN when it has a parent: two components may each have a child of the same name).
+ */
+export function createKeyFor(project: string, stack: string, token: string, name: string, parentUrn?: string): string {
+  return uuidOf("eurocloud create key", project, stack, token, name, ...(parentUrn ? [parentUrn] : []));
+}
+
+/**
+ * The key check hands to create. A resource that exists (`olds` carry a key) gets a key derived
+ * from its old one, so a replacement never finds the resource it replaces, while a re-run after a
+ * crash (same olds in the state) derives the same key. A new resource gets the program's base key.
+ */
+export function nextCreateKey(olds: Plain, news: Plain): string | undefined {
+  const oldKey = olds[CREATE_KEY];
+  if (typeof oldKey === "string") return uuidOf("eurocloud next create key", oldKey);
+  return typeof news[CREATE_KEY] === "string" ? news[CREATE_KEY] : undefined;
 }
 
 export function zodFailures(error: z.ZodError): CheckFailure[] {
@@ -164,7 +202,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
    * `provider` is the serialized provider of a create: a partial failure's properties become the
    * resource's outputs, and the host needs `__provider` among them to refresh or delete it.
    */
-  const scopeFor = (verb: string, values: Plain, id?: string, provider?: unknown) => {
+  const scopeFor = (verb: string, values: Plain, id?: string, provider?: unknown, createKey?: unknown) => {
     let createdResource: { id: string; outputs: Plain } | undefined;
     const resource = def.describe(values as Partial<Inputs> & Plain, id);
     const traceId = randomUUID();
@@ -173,6 +211,8 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       created: (createdId, outputs) => {
         createdResource = { id: createdId, outputs };
       },
+      // Without a key (a program built before keys, or a direct call) nothing can be found by it.
+      createKey: typeof createKey === "string" ? createKey : randomUUID(),
     };
     /** Re-throws an operation's error with the resource named, keeping a created resource in state. */
     const fail = (error: unknown): never => {
@@ -218,7 +258,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
 
   return {
     async check(olds, news) {
-      const raw = withoutProvider(news);
+      const raw = withoutHidden(news);
       const unknownKeys = Object.keys(raw).filter((key) => containsUnknown(raw[key]));
       const knownSchema = def.inputs.omit(Object.fromEntries(unknownKeys.map((key) => [key, true])));
       const knownValues = Object.fromEntries(Object.entries(raw).filter(([key]) => !unknownKeys.includes(key)));
@@ -229,9 +269,11 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       const inputs: Plain = { ...(parsed.data as Plain) };
       for (const key of unknownKeys) inputs[key] = raw[key];
       if (unknownKeys.length === 0 && def.validate) {
-        const ruleFailures = def.validate(inputs as Inputs, withoutProvider(olds) as Partial<Inputs>);
+        const ruleFailures = def.validate(inputs as Inputs, withoutHidden(olds) as Partial<Inputs>);
         if (ruleFailures.length > 0) return { failures: ruleFailures };
       }
+      // Kept in the checked inputs (so in the state, for the next check) and passed to create.
+      inputs[CREATE_KEY] = nextCreateKey(olds, news);
       return { inputs: withoutUndefined(inputs) };
     },
 
@@ -256,8 +298,8 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
     },
 
     async create(raw) {
-      const inputs = parseInputs(withoutProvider(raw));
-      const { scope, fail } = scopeFor("create", inputs, undefined, raw[PROVIDER_KEY]);
+      const inputs = parseInputs(withoutHidden(raw));
+      const { scope, fail } = scopeFor("create", inputs, undefined, raw[PROVIDER_KEY], raw[CREATE_KEY]);
       try {
         const { id, outputs } = await def.create(def.cloud.client(), inputs, scope);
         registerSecrets(outputs);
@@ -268,7 +310,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
     },
 
     async read(id, props) {
-      const olds = withoutProvider(props) as Partial<Outputs>;
+      const olds = withoutHidden(props) as Partial<Outputs>;
       const { scope, fail } = scopeFor("read", olds, id);
       try {
         const outputs = await def.read(def.cloud.client(), id, olds, scope);
@@ -281,7 +323,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
     },
 
     async update(id, olds, news) {
-      const inputs = parseInputs(withoutProvider(news));
+      const inputs = parseInputs(withoutHidden(news));
       const { scope, fail } = scopeFor("update", inputs, id);
       try {
         const changed = changedKeys(olds, inputs);
@@ -297,7 +339,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
     },
 
     async delete(id, props) {
-      const olds = withoutProvider(props) as Outputs;
+      const olds = withoutHidden(props) as Outputs;
       const { scope, fail } = scopeFor("delete", olds, id);
       try {
         await def.delete(def.cloud.client(), id, olds, scope);
@@ -358,6 +400,11 @@ export function defineResource<
       // Output properties are registered by passing them as undefined inputs.
       for (const key of def.outputNames) props[key] = undefined;
       if (def.autoName) props[def.autoName] = name;
+      // A resource read by id (`get`) is never created.
+      if (!opts?.id) {
+        const keyUnder = (parentUrn?: string) => createKeyFor(pulumi.getProject(), pulumi.getStack(), token, name, parentUrn);
+        props[CREATE_KEY] = opts?.parent ? opts.parent.urn.apply(keyUnder) : keyUnder();
+      }
       for (const [key, value] of Object.entries(args ?? {})) {
         if (value === undefined) continue;
         props[key] = (secretInputs as readonly string[]).includes(key) && value !== undefined ? pulumi.secret(value) : value;

@@ -45,3 +45,17 @@ export async function sendOnce<T>({ send, find, what, attempts = 4 }: SendOnceOp
     }
   }
 }
+
+/**
+ * A create that an earlier process may already have sent before it died (its answer lost with
+ * it): `find` looks for the create's effect by its create key, before the first send and after
+ * every lost answer, and what it finds is adopted instead of creating a second one.
+ */
+export async function createOnce<T>(options: SendOnceOptions<T>): Promise<T> {
+  const existing = await options.find();
+  if (existing !== undefined) {
+    progress(`${options.what}: an earlier run already did it (found by its create key); adopting the result`);
+    return existing;
+  }
+  return sendOnce(options);
+}

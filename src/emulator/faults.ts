@@ -9,8 +9,10 @@
  * - `latency`: the answer is delayed by `latencyMs` (a latency spike).
  * - `echo`: answered 400 with an error message quoting the whole request back (headers and body,
  *   credentials included), as a careless service might; not processed.
+ * - `hold-after`: the request is processed and the answer is never sent: the connection stays open
+ *   until the client goes away (crash tests kill the client meanwhile). Queued only, never random.
  */
-export const FAULT_KINDS = ["429", "500", "502", "503", "504", "reset-before", "reset-after", "latency", "echo"] as const;
+export const FAULT_KINDS = ["429", "500", "502", "503", "504", "reset-before", "reset-after", "latency", "echo", "hold-after"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultMatch {
@@ -22,12 +24,17 @@ export interface QueuedFault {
   kind: FaultKind;
   match?: FaultMatch;
   retryAfterSeconds?: number;
+  /** How many matching requests to let through before this fault applies (the Nth create...). */
+  skip?: number;
+  /** Called once a held request was processed: its answer is being held. */
+  onHeld?: () => void;
 }
 
 export interface Fault {
   kind: FaultKind;
   retryAfterSeconds: number;
   latencyMs: number;
+  onHeld?: () => void;
 }
 
 export class FaultInjector {
@@ -59,7 +66,8 @@ export class FaultInjector {
       ({ match }) => (!match?.method || match.method === method) && (!match?.path || match.path.test(path)),
     );
     let chosen: QueuedFault | undefined;
-    if (index >= 0) chosen = this.queue.splice(index, 1)[0];
+    if (index >= 0 && (this.queue[index].skip ?? 0) > 0) this.queue[index].skip! -= 1;
+    else if (index >= 0) chosen = this.queue.splice(index, 1)[0];
     else if (this.rate > 0 && this.kinds.length > 0 && Math.random() < this.rate) {
       chosen = { kind: this.kinds[Math.floor(Math.random() * this.kinds.length)] };
     }
@@ -69,6 +77,7 @@ export class FaultInjector {
       kind: chosen.kind,
       retryAfterSeconds: chosen.retryAfterSeconds ?? this.retryAfterSeconds,
       latencyMs: this.latencyMs,
+      onHeld: chosen.onHeld,
     };
   }
 }

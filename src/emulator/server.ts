@@ -25,8 +25,8 @@ export interface EmulatorResponse {
 export interface LogEntry {
   method: string;
   path: string;
-  /** The answer's status, or "reset" when the connection was dropped. */
-  status: number | "reset";
+  /** The answer's status, "reset" when the connection was dropped, "held" when it was never sent. */
+  status: number | "reset" | "held";
   fault?: FaultKind;
   headers: Record<string, string | undefined>;
   /** The request's body (parsed when JSON) and the answer's body, for contract tests. */
@@ -96,6 +96,10 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
       answer = await options.handle(request);
     }
     if (fault?.kind === "reset-after") return void req.socket.destroy();
+    if (fault?.kind === "hold-after") {
+      entry.status = "held";
+      return void fault.onHeld?.();
+    }
 
     entry.status = answer.status;
     if (logBodies) entry.answer = answer.body;

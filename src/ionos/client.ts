@@ -79,10 +79,27 @@ const requestStatus = z.object({
   }).loose(),
 });
 type RequestStatus = z.infer<typeof requestStatus>;
-/** A request as `GET /requests?depth=2` lists it: its status is in `metadata.requestStatus`. */
-const listedRequest = z.object({
+/**
+ * The header a create carries its create key in. The request log keeps a write's headers, and
+ * `GET /requests?filter.headers=` finds the requests that carry the key (the spec's filter).
+ */
+export const CREATE_KEY_HEADER = "x-eurocloud-create-key";
+
+/** A request of the log (`GET /requests?depth=2`): the call it was, its status and the resources it made or changed. */
+const loggedRequest = z.object({
   id: z.string(),
-  metadata: z.object({ requestStatus: requestStatus.omit({ id: true }).loose().optional() }).loose(),
+  metadata: z
+    .object({
+      requestStatus: z
+        .object({
+          metadata: requestStatus.shape.metadata.extend({
+            targets: z.array(z.object({ target: z.object({ id: z.string() }).loose() }).loose()).default([]),
+          }),
+        })
+        .loose(),
+    })
+    .loose(),
+  properties: z.object({ method: z.string(), headers: z.record(z.string(), z.string()).default({}) }).loose(),
 });
 
 const PAGE_LIMIT = 1000;
@@ -155,8 +172,15 @@ export class IonosClient {
    * follow is returned as is (throwing here would lose a resource just created), and the caller
    * waits on the resource itself.
    */
-  async accept<T>(context: RequestContext, method: Exclude<HttpMethod, "GET">, path: string, body: unknown, item: z.ZodType<T>): Promise<Accepted<T>> {
-    const res = await this.send(context, method, path, {}, body);
+  async accept<T>(
+    context: RequestContext,
+    method: Exclude<HttpMethod, "GET">,
+    path: string,
+    body: unknown,
+    item: z.ZodType<T>,
+    headers: Record<string, string> = {},
+  ): Promise<Accepted<T>> {
+    const res = await this.send(context, method, path, {}, body, headers);
     return { body: parse(context, res, item), request: this.requestOf(res.headers.location) };
   }
 
@@ -164,6 +188,22 @@ export class IonosClient {
   async write(context: RequestContext, method: Exclude<HttpMethod, "GET">, path: string, body: unknown, limit: WaitLimit): Promise<void> {
     const { request } = await this.accept(context, method, path, body, z.unknown());
     if (request) await this.finished(context, request, limit);
+  }
+
+  /**
+   * The ids of what the POSTs sent with this create key made (their requests' targets), newest
+   * first; a FAILED request made nothing.
+   */
+  async createdByKey(context: RequestContext, createKey: string): Promise<string[]> {
+    const logged = await this.list(context, "/requests", loggedRequest, 2, PAGE_LIMIT, { "filter.method": "POST", "filter.headers": createKey });
+    return logged
+      .filter(
+        (request) =>
+          request.properties.method === "POST" &&
+          request.properties.headers[CREATE_KEY_HEADER] === createKey &&
+          request.metadata.requestStatus.metadata.status !== "FAILED",
+      )
+      .flatMap((request) => request.metadata.requestStatus.metadata.targets.map(({ target }) => target.id));
   }
 
   /** Waits until a request is DONE; FAILED raises the API's message with the request id. */
@@ -193,10 +233,9 @@ export class IonosClient {
     const context: RequestContext = { cloud: "ionos", operation: "poll request status", resource: `request ${ids.join(", ")}` };
     const listed = new Map<string, RequestStatus>();
     if (ids.length > 1) {
-      const found = await this.list(context, "/requests", listedRequest, 2, PAGE_LIMIT, { "filter.createdAfter": filterDate(since - CLOCK_SLACK_MS) });
+      const found = await this.list(context, "/requests", loggedRequest, 2, PAGE_LIMIT, { "filter.createdAfter": filterDate(since - CLOCK_SLACK_MS) });
       for (const request of found) {
-        const status = request.metadata.requestStatus;
-        if (ids.includes(request.id) && status) listed.set(request.id, { id: request.id, metadata: status.metadata });
+        if (ids.includes(request.id)) listed.set(request.id, { id: request.id, metadata: request.metadata.requestStatus.metadata });
       }
     }
     const unlisted = await readEach(ids.filter((id) => !listed.has(id)), async (id) =>
@@ -218,13 +257,14 @@ export class IonosClient {
     pathOrUrl: string,
     query: Record<string, number | string>,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<HttpResponse> {
     const url = new URL(pathOrUrl.startsWith("http") ? pathOrUrl : this.settings.apiUrl + pathOrUrl);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
     const text = body === undefined ? undefined : JSON.stringify(body);
     let reauthenticated = false;
     const attempt = async (): Promise<HttpResponse> => {
-      const headers: Record<string, string> = { authorization: await this.authorization(context), accept: "application/json" };
+      const headers: Record<string, string> = { ...extraHeaders, authorization: await this.authorization(context), accept: "application/json" };
       if (this.settings.contractNumber) headers["x-contract-number"] = this.settings.contractNumber;
       if (text !== undefined) headers["content-type"] = "application/json";
       const res = await send(context, { method, url: url.toString(), headers, body: text });

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import type { OperationScope } from "../core/kit";
 import { idParts } from "../core/ids";
-import { createdSince, sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
-import { type Accepted, type IonosClient, REQUEST_PACING, type WaitLimit } from "./client";
+import { type Accepted, CREATE_KEY_HEADER, type IonosClient, REQUEST_PACING, type WaitLimit } from "./client";
 
 export { timeoutMinutes } from "../core/wait";
 
@@ -92,8 +92,9 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     this.change(client, scope, id, { operation: "delete", method: "DELETE", minutes: olds.timeoutMinutes ?? this.options.defaultMinutes });
 
   /**
-   * Creates the resource once: POSTs are not idempotent, so after an answer that was lost the
-   * collection is searched for a resource of that name created since, before sending again. The
+   * Creates the resource once: POSTs are not idempotent, so the POST carries the create key and,
+   * before sending (an earlier run may have sent it and died) and after an answer that was lost,
+   * the request log is searched for it: a resource it made that still exists is adopted. The
    * state keeps the resource as soon as it exists, also when the wait for it fails.
    */
   async create(
@@ -105,14 +106,17 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     const context = scope.context(`create ${this.options.noun}`);
     const collection = this.options.collection(...options.parentIds);
     const limit = waitLimit(this.options.noun, options.known.timeoutMinutes);
-    const isNew = createdSince(Date.now());
-    const accepted: Partial<Accepted<T>> & { body: T } = await sendOnce({
+    const accepted: Partial<Accepted<T>> & { body: T } = await createOnce({
       what: `create ${what}`,
-      send: () => client.accept(context, "POST", collection, options.body, this.options.item),
+      send: () => client.accept(context, "POST", collection, options.body, this.options.item, { [CREATE_KEY_HEADER]: scope.createKey }),
       find: async () => {
-        const all = await client.list(scope.context(`look up ${what}`), collection, this.options.item);
-        const found = all.find((r) => r.properties.name === options.name && isNew(r.metadata?.createdDate));
-        return found && { body: found };
+        const lookup = scope.context(`look up ${what} by its create key`);
+        for (const createdId of await client.createdByKey(lookup, scope.createKey)) {
+          const found = await readOrUndefined(() => client.get(lookup, `${collection}/${createdId}`, this.options.item));
+          // Adopted without its request: the wait below is on the resource itself.
+          if (found) return { body: found };
+        }
+        return undefined;
       },
     });
     const id = [...options.parentIds, accepted.body.id].join("/");

@@ -147,10 +147,13 @@ const VolumeResource = defineResource({
   delete: volumes.delete,
 });
 
-function attach(client: IonosClient, scope: OperationScope, id: string, serverId: string, minutes: number) {
+/** Attaches; already attached to that server (by a create whose process died) is what was wanted. */
+async function attach(client: IonosClient, scope: OperationScope, id: string, serverId: string, minutes: number) {
   const { datacenterId, volumeId } = volumes.ids(id);
   const context = scope.context(`attach volume to server ${serverId}`);
-  return client.write(context, "POST", attachments(datacenterId, serverId), { id: volumeId }, waitLimit("volume", minutes));
+  const attached = z.object({ id: z.string() }).loose();
+  if (await readOrUndefined(() => client.get(context, attachments(datacenterId, serverId) + apiPath(volumeId), attached))) return;
+  await client.write(context, "POST", attachments(datacenterId, serverId), { id: volumeId }, waitLimit("volume", minutes));
 }
 
 /** Detaches; a server or attachment that is already gone is what was wanted. */

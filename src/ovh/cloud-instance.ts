@@ -264,7 +264,9 @@ const CloudInstanceResource = defineResource({
       // The answer is the instance's detail.
       send: () => client.request(scope.context("create instance"), "POST", `${project(name)}/instance`, instanceItem, { body }),
       // Names are not unique: the newest of that name, created since this create began, is the one
-      // (the list shows a summary: its detail is read then).
+      // (the list shows a summary: its detail is read then). So only a lost answer is found again:
+      // after a crash OVH keeps nothing (no request log, no field for a key) that tells this
+      // create's instance from another of the same name.
       find: async () => {
         const found = await client.request(scope.context("look up instance"), "GET", `${project(name)}/instance`, z.array(z.object({ id: z.string(), name: z.string(), created: z.string() }).loose()), { query: { region } });
         const newest = found.filter((i) => i.name === wanted.name && isNew(i.created)).sort((a, b) => b.created.localeCompare(a.created))[0];

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { sendOnce } from "../core/reconcile";
+import { createOnce, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
@@ -95,7 +95,8 @@ const CloudPrivateNetworkResource = defineResource({
 
   async create(client, wanted, scope) {
     const { serviceName: project, timeoutMinutes, ...body } = wanted;
-    const created = await sendOnce({
+    // OVH keeps no request log: the VLAN identifies the network, looked up before creating too.
+    const created = await createOnce({
       what: `create private network "${wanted.name}"`,
       send: () => client.request(scope.context("create private network"), "POST", networksPath(project), networkItem, { body }),
       // A VLAN belongs to one network: the one with this VLAN and name is the one this create made.

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
 import { ovh } from "./client";
 import { cloudRegion, path, serviceName } from "./common";
 
@@ -57,7 +57,9 @@ const CloudSshKeyResource = defineResource({
 
   async create(client, wanted, scope) {
     const { serviceName: project, ...body } = wanted;
-    const key = await sendOnce({
+    // OVH keeps no request log; key names are unique in a project: the key with this name and
+    // public key (one a crashed run made) is adopted before creating.
+    const key = await createOnce({
       what: `create SSH key "${wanted.name}"`,
       send: () => client.request(scope.context("create SSH key"), "POST", keys(project), keyItem, { body }),
       find: async () => {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, serviceName } from "./common";
 import { networkPath } from "./cloud-private-network";
@@ -113,7 +113,8 @@ const CloudSubnetResource = defineResource({
 
   async create(client, wanted, scope) {
     const { serviceName: project, networkId, ...body } = wanted;
-    const subnet = await sendOnce({
+    // OVH keeps no request log: network, region and CIDR identify the subnet, looked up before creating too.
+    const subnet = await createOnce({
       what: `create subnet ${wanted.network} in ${wanted.region}`,
       send: () => client.request(scope.context("create subnet"), "POST", subnetsPath(project, networkId), subnetItem, { body }),
       // One subnet per network and region: the one there with this CIDR is the one this create made.

@@ -13,7 +13,7 @@ import { onOwner, CoalescedRun } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { sendOnce } from "../core/reconcile";
+import { createOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
 import { path } from "./common";
 
@@ -164,7 +164,10 @@ const DomainRecordResource = defineResource({
 
   async create(client, wanted, scope) {
     const { zone, ...body } = wanted;
-    const record = await sendOnce({
+    // OVH keeps no request log: a record is identified by its content (zone, subdomain, type,
+    // target, TTL), so one that a crashed run made is found before creating. A second record of
+    // the same content would be a duplicate anyway.
+    const record = await createOnce({
       what: `create ${wanted.fieldType} record in zone ${zone}`,
       send: () => client.request(scope.context("create record"), "POST", records(zone), recordItem, { body }),
       find: () => findSame(client, scope.context("look up record"), wanted),

@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { Deployment, type Operation } from "./engine";
 import { projectOf } from "./project";
-import { openState } from "./state";
+import { type StackState, openState } from "./state";
 
 const OPERATIONS: Operation[] = ["up", "preview", "refresh", "destroy"];
 const HEADINGS: Record<Operation, string> = { up: "Updating", preview: "Previewing update", refresh: "Refreshing", destroy: "Destroying" };
@@ -53,7 +53,13 @@ async function main(): Promise<number> {
   for (const [key, value] of args.secretConfig) state.config[namespaced(key)] = { value, secret: true };
 
   console.log(`${HEADINGS[args.op]} (${args.stack}) of project ${project.name}`);
-  const deployment = new Deployment(state, project, args.stack, args.op === "preview", (line) => console.log(line));
+  // Written after every completed step, as the engine checkpoints: a crash loses only the steps under way.
+  const checkpoint = (resources: StackState["resources"]) => {
+    if (args.op === "preview") return;
+    state.resources = resources;
+    save(state);
+  };
+  const deployment = new Deployment(state, project, args.stack, args.op === "preview", (line) => console.log(line), checkpoint);
   try {
     if (args.op === "refresh") await deployment.refresh();
     else if (args.op === "destroy") await deployment.destroy();

@@ -14,6 +14,8 @@ export type Operation = "up" | "preview" | "refresh" | "destroy";
 
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
 const PROVIDER_KEY = "__provider";
+/** The kit's hidden create identity: not a field the user changes. */
+const CREATE_KEY = "__createKey";
 
 type Step = "create" | "update" | "replace" | "delete" | "delete-replaced" | "read" | "drift";
 const SYMBOLS: Record<Step, string> = {
@@ -35,6 +37,7 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
 function changedKeys(olds: Plain, news: Plain): string[] {
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
   keys.delete(PROVIDER_KEY);
+  keys.delete(CREATE_KEY);
   return [...keys].filter((key) => !isDeepStrictEqual(olds[key], news[key]));
 }
 
@@ -105,6 +108,8 @@ export class Deployment {
     private readonly stack: string,
     private readonly preview: boolean,
     private readonly print: (line: string) => void,
+    /** Writes the state as it stands, after every completed step (as the engine checkpoints). */
+    private readonly checkpoint: (resources: ResourceState[]) => void = () => {},
   ) {
     this.old = state.resources;
   }
@@ -285,6 +290,13 @@ export class Deployment {
       this.report("create", ref);
       return this.settle(created);
     }
+    if (old.pendingReplacement) {
+      const note = " (its old resource was deleted by an earlier run)";
+      if (this.preview) return this.planned("replace", ref, { id: undefined, outputs: inputs }, [], note);
+      const created = await this.create(ref, inputs, entry);
+      this.report("replace", ref, [], note);
+      return this.settle(created);
+    }
 
     const diff = await host.diff(ref, old.id, old.outputs, inputs, old.inputs);
     // Without an explicit answer the engine compares all inputs, the provider code included.
@@ -304,7 +316,8 @@ export class Deployment {
       if (this.preview) return this.planned("replace", ref, { id: undefined, outputs: inputs }, changed, note);
       if (diff.deleteBeforeReplace) {
         await host.delete(ref, old.id, old.outputs, old.inputs);
-        this.gone.add(old);
+        old.pendingReplacement = true;
+        this.checkpoint(this.result());
       } else {
         // Create before delete: the old one is deleted at the end, once its dependents use the new one.
         old.pendingDelete = true;
@@ -350,7 +363,14 @@ export class Deployment {
       if (r.urn === entry.urn && !r.pendingDelete) this.gone.add(r);
     }
     this.done.push(entry);
+    this.checkpoint(this.result());
     return entry;
+  }
+
+  /** Drops an old entry (deleted, or gone from the cloud) from the state. */
+  private forget(r: ResourceState): void {
+    this.gone.add(r);
+    this.checkpoint(this.result());
   }
 
   private planned(step: Step, ref: ResourceRef, result: { id: string | undefined; outputs: Plain }, changed?: string[], note?: string) {
@@ -372,8 +392,9 @@ export class Deployment {
   /** Deletes at the end of a successful up, in reverse creation order; reads are just dropped. */
   private async deleteLeftovers(): Promise<void> {
     for (const r of this.leftovers().reverse()) {
-      if (!r.external && !(await this.delete(r, r.pendingDelete ? "delete-replaced" : "delete"))) return;
-      this.gone.add(r);
+      // Deleted already: a replacement no longer declared leaves nothing to delete.
+      if (!r.external && !r.pendingReplacement && !(await this.delete(r, r.pendingDelete ? "delete-replaced" : "delete"))) return;
+      this.forget(r);
     }
   }
 
@@ -403,7 +424,7 @@ export class Deployment {
       if (read.status === "rejected") return this.fail(label(r), read.reason);
       const result = read.value;
       if (!result.id) {
-        this.gone.add(r);
+        this.forget(r);
         return this.report("delete", r, [], " (gone from the cloud, dropped from the state)");
       }
       const drift = changedKeys(r.outputs, result.outputs);
@@ -417,7 +438,7 @@ export class Deployment {
   async destroy(): Promise<void> {
     for (const r of [...this.old].reverse()) {
       if (!r.external && !(await this.delete(r, "delete"))) return;
-      this.gone.add(r);
+      this.forget(r);
     }
   }
 }

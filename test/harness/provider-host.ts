@@ -4,6 +4,9 @@
  * same requests the engine sends.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import * as readline from "node:readline";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -65,11 +68,28 @@ function hostEnvironment(): NodeJS.ProcessEnv {
 
 type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
 
+/** When set, the harness writes the provider host's pid to this file (crash tests kill it). */
+export const HOST_PID_FILE_ENV = "EUROCLOUD_HARNESS_HOST_PID_FILE";
+/** How long a failed call waits for the host's exit to tell a crash from an error it answered. */
+const EXIT_GRACE_MS = 2_000;
+
+/** The provider host died during a call: whatever that call asked may or may not have happened. */
+export class ProviderHostDied extends Error {}
+
 export class ProviderHost {
+  private readonly exited: Promise<unknown>;
+  /** The calls under way, failed at once when the host dies (gRPC alone may not keep the process alive). */
+  private readonly inFlight = new Set<(error: Error) => void>();
+
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: ResourceProviderClient,
-  ) {}
+  ) {
+    this.exited = once(child, "exit");
+    child.once("exit", () => {
+      for (const fail of this.inFlight) fail(this.died());
+    });
+  }
 
   /** Starts the host the way the engine does: it prints its gRPC port as the first line on stdout. */
   static async start(options: { cwd: string; project: string; stack: string }): Promise<ProviderHost> {
@@ -86,14 +106,36 @@ export class ProviderHost {
       child.once("exit", (code) => reject(new Error(`the dynamic provider host exited (code ${code}) before listening`)));
     });
     lines.on("line", (line) => process.stderr.write(`${line}\n`));
+    const pidFile = process.env[HOST_PID_FILE_ENV];
+    if (pidFile) fs.writeFileSync(pidFile, String(child.pid));
     const client = new ResourceProviderClient(`127.0.0.1:${port.trim()}`, grpc.credentials.createInsecure());
     return new ProviderHost(child, client);
   }
 
   private call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
-    return new Promise((resolve, reject) => {
-      invoke((error, response) => (error ? reject(providerError(error)) : resolve(response)));
+    return new Promise<T>((resolve, reject) => {
+      if (this.hasExited()) return reject(this.died());
+      this.inFlight.add(reject);
+      invoke((error, response) => {
+        this.inFlight.delete(reject);
+        if (!error) return resolve(response);
+        if (error.code !== grpc.status.UNAVAILABLE) return reject(providerError(error));
+        // The connection broke: a crashed host is reported as such, not as the provider's error.
+        Promise.race([this.exited.then(() => true), sleep(EXIT_GRACE_MS).then(() => false)]).then((died) =>
+          reject(died ? this.died() : providerError(error)),
+        );
+      });
     });
+  }
+
+  /** Exited by itself (an exit code) or killed (a signal, and no exit code). */
+  private hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  private died(): ProviderHostDied {
+    const how = this.child.signalCode ? `killed by ${this.child.signalCode}` : `exit code ${this.child.exitCode}`;
+    return new ProviderHostDied(`the dynamic provider host died (${how}) during the call: its outcome is unknown`);
   }
 
   /**
@@ -170,7 +212,7 @@ export class ProviderHost {
 
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null) return;
+    if (this.hasExited()) return;
     // "close" rather than "exit": the host's last stderr lines are forwarded by then.
     const closed = new Promise((resolve) => this.child.once("close", resolve));
     this.child.kill();

@@ -33,6 +33,12 @@ export interface ResourceState {
   initErrors?: string[];
   /** The old half of a create-before-delete replacement, deleted at the end of a successful up. */
   pendingDelete?: boolean;
+  /**
+   * Deleted by a delete-before-replace whose replacement is not created yet (the engine's
+   * `pendingReplacement`): kept so the next run still checks the replacement against these old
+   * inputs (and so derives the same create key), and replaces it without deleting it again.
+   */
+  pendingReplacement?: boolean;
 }
 
 export interface SecretAware {

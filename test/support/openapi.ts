@@ -57,6 +57,8 @@ export function loadOperations(file: string, options: { base?: string; correct?:
 
 export const schemaOf = (schema: Json) => z.fromJSONSchema(schema as never, { defaultTarget: "openapi-3.0" });
 
+const templatedSegments = (op: SpecOperation) => (op.template.match(/\{/g) ?? []).length;
+
 export interface ContractOptions {
   /** The schema to hold a request body to, when the spec's is wrong for it (or has none). */
   requestSchema?(entry: LogEntry, match: SpecOperation, schema: Json | undefined): Json | undefined;
@@ -71,7 +73,10 @@ export function contractProblems(entries: LogEntry[], operations: SpecOperation[
   const problems: string[] = [];
   const checked = new Set<string>();
   for (const entry of entries) {
-    const match = operations.find((op) => op.method === entry.method && op.pattern.test(entry.path));
+    // As OpenAPI says, a concrete path (`/v1/tags/audits`) matches before a templated one (`/v1/tags/{tagId}`).
+    const match = operations
+      .filter((op) => op.method === entry.method && op.pattern.test(entry.path))
+      .sort((a, b) => templatedSegments(a) - templatedSegments(b))[0];
     if (!match) {
       problems.push(`${entry.method} ${entry.path} is not an operation of the spec`);
       continue;

@@ -3,8 +3,8 @@
  * it: the Keycloak token endpoint, bearer auth, the required `x-request-id`, the
  * `{data: [...], _links, _pagination}` envelope, `{statusCode, message}` errors, tags (unique
  * names, no delete while assigned), secrets (password rule), private networks with instance
- * assignment, and instances that move provisioning → installing → running and are cancelled,
- * never deleted.
+ * assignment, instances that move provisioning → installing → running and are cancelled,
+ * never deleted, and the audit logs that record each write with its request id.
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -16,6 +16,7 @@ import {
   type Route,
   startServer,
 } from "../server";
+import { auditLog } from "./audits";
 import { TENANT, error, isAnswer, notFound, now, ok, page, parseBody, self } from "./answers";
 import { ADD_ONS, type AddOn, PRODUCTS, REGIONS, isStrongPassword } from "./catalog";
 import { type Image, imageRoutes, standardImages } from "./images";
@@ -175,6 +176,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
   };
   const owner = ownerUser(credentials.username);
   store.users.set(owner.userId, owner);
+  const audits = auditLog({ changedBy: owner.userId, username: credentials.username });
   const tokens = new Map<string, number>();
   const visibilityDelayMs = options.visibilityDelayMs ?? 0;
   const invisibleUntil = new Map<string, number>();
@@ -721,6 +723,8 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     },
   ];
 
+  // First: `/v1/compute/images/audits` would otherwise be read as the image with id "audits".
+  routes.unshift(...audits.routes);
   routes.push(
     ...snapshotRoutes(store),
     ...imageRoutes({ images: store.images, provisioningMs, tagsOf }),
@@ -775,6 +779,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
     const { route, params, pathKnown } = findRoute(routes, request);
     if (route) {
       const answer = route.handle(request, ...params);
+      audits.record(request, answer);
       const created = answer.status === 201 && (answer.body as { _links?: { self?: string } })._links?.self;
       if (created && visibilityDelayMs > 0) invisibleUntil.set(created, Date.now() + visibilityDelayMs);
       return answer;
@@ -812,6 +817,7 @@ export async function startContaboEmulator(options: ContaboEmulatorOptions = {})
       for (const [imageId, image] of standardImages()) store.images.set(imageId, image);
       store.users.set(owner.userId, owner);
       tokens.clear();
+      audits.clear();
       server.log.entries.length = 0;
       server.faults.clear();
     },

@@ -59,6 +59,9 @@ export interface ApiRequest {
   path: string;
   /** When the API accepted it (ms). */
   createdAt: number;
+  /** What the request log keeps of the call: its headers (never the authorization) and body. */
+  headers: Record<string, string>;
+  body: string;
   /** When it leaves the queue and when it ends (Infinity: stuck RUNNING). */
   startsAt: number;
   doneAt: number;
@@ -335,7 +338,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
     };
   }
 
-  /** A request as `GET /requests` lists it: its status below `metadata.requestStatus`, in full from depth 2. */
+  /** A request of the log (`GET /requests`): its call at depth 1, its status too at depth 2. */
   function listedRequestView(request: ApiRequest, depth: number) {
     const self = { id: request.id, type: "request", href: href(`/requests/${request.id}`) };
     if (depth < 1) return self;
@@ -348,11 +351,15 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
         etag: status.metadata.etag,
         requestStatus: depth >= 2 ? status : { id: status.id, type: status.type, href: status.href },
       },
-      properties: { method: request.method, url: href(request.path), headers: {}, body: "" },
+      properties: { method: request.method, headers: request.headers, body: request.body, url: href(request.path) },
     };
   }
 
-  /** `GET /requests`: newest first, with the spec's `filter.createdAfter`/`createdBefore` (`yyyy-MM-dd HH:mm:ss`, UTC) and `filter.status`. */
+  /**
+   * `GET /requests`, newest first, with the spec's filters: `filter.createdAfter`/`createdBefore`
+   * (`yyyy-MM-dd HH:mm:ss`, UTC) and `filter.status` always; method, headers, body and url
+   * ("contains", not case-sensitive) only with depth > 0, as the spec says.
+   */
   function listRequests(request: EmulatorRequest, depth: number): EmulatorResponse {
     const offset = query(request, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
     const limit = query(request, "limit", 1000, 1, 10_000);
@@ -365,11 +372,21 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
       if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(raw)) return invalid(`Query parameter '${name}' must be a date as yyyy-MM-dd HH:mm:ss`);
       dates[name] = Date.parse(raw.replace(" ", "T") + "Z");
     }
-    const wantedStatus = request.query.get("filter.status");
+    const filter = (name: string) => request.query.get(`filter.${name}`)?.toLowerCase() ?? undefined;
+    const contains = (text: string, wanted: string | undefined) => wanted === undefined || text.toLowerCase().includes(wanted);
+    const deep = depth > 0;
     const matching = [...requests.values()]
       .filter((r) => dates["filter.createdAfter"] === undefined || r.createdAt > dates["filter.createdAfter"])
       .filter((r) => dates["filter.createdBefore"] === undefined || r.createdAt < dates["filter.createdBefore"])
-      .filter((r) => !wantedStatus || requestView(r).metadata.status === wantedStatus.toUpperCase())
+      .filter((r) => contains(requestView(r).metadata.status, filter("status")))
+      .filter(
+        (r) =>
+          !deep ||
+          (contains(r.method, filter("method")) &&
+            contains(Object.entries(r.headers).map(([name, value]) => `${name}: ${value}`).join("\n"), filter("headers")) &&
+            contains(r.body, filter("body")) &&
+            contains(href(r.path), filter("url"))),
+      )
       .sort((a, b) => b.createdAt - a.createdAt);
     const link = (at: number) => `${href("/requests")}?offset=${at}&limit=${limit}`;
     return {
@@ -416,6 +433,10 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
       method: request.method,
       path: request.path,
       createdAt: Date.now(),
+      headers: Object.fromEntries(
+        Object.entries(request.headers).flatMap(([name, value]) => (name === "authorization" || value === undefined ? [] : [[name, String(value)]])),
+      ),
+      body: request.body,
       startsAt,
       doneAt: plan?.stall ? Infinity : startsAt + requestMs,
       failure: plan?.failure,

@@ -1,0 +1,190 @@
+/**
+ * Crashes: the provider host process is killed during a create, after the emulator processed the
+ * request and before the answer reached the provider (the answer is held, the host killed). For
+ * each crash point, a different create of the program (the Nth create request to reach the
+ * Contabo, IONOS or OVH emulator), the next `up` must end with each intended resource existing
+ * exactly once in the cloud and once in the state, and nothing else: creates find what the
+ * crashed run made by their create key (see src/core/kit.ts) instead of making it twice.
+ * Needs `npm run build` first (the harness and the program run from dist/).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type ContaboEmulator, type IonosEmulator, startContaboEmulator, startIonosEmulator } from "../src/emulator";
+import { type OvhEmulator, startOvhEmulator } from "../src/emulator/ovh/emulator";
+import { runHarness } from "./harness";
+import { HOST_PID_FILE_ENV } from "./harness/provider-host";
+import { contaboEnv } from "./support/contabo";
+import { ionosEnv } from "./support/ionos";
+import { ovhKeyEnv } from "./support/ovh";
+
+const PROGRAM = path.resolve(__dirname, "../dist/test/harness/fixtures/crash-program.js");
+/** The requests that create a resource, one per resource of the program: 23 to Contabo, 7 to IONOS, 4 to OVH. */
+const CREATE_REQUEST = {
+  contabo:
+    /^\/v1\/(tags|secrets|private-networks|compute\/instances|compute\/images|object-storages|users|roles)$|^\/v1\/compute\/instances\/\d+\/snapshots$|^\/v1\/tags\/\d+\/assignments\/|^\/v1\/vips\/[^/]+\/[^/]+\/\d+$/,
+  // Not `servers/<id>/volumes`: that attaches a volume, it creates none.
+  ionos: /^\/cloudapi\/v6\/(datacenters|ipblocks|datacenters\/[^/]+\/(lans|servers|volumes)|datacenters\/[^/]+\/servers\/[^/]+\/(nics|nics\/[^/]+\/firewallrules))$/,
+  ovh: /\/cloud\/project\/[^/]+\/(sshkey|network\/private|network\/private\/[^/]+\/subnet)$|\/domain\/zone\/[^/]+\/record$/,
+};
+const OVH_PROJECT = "c0ffee00c0ffee00c0ffee00c0ffee00";
+const CRASH_POINTS = [
+  ...Array.from({ length: 23 }, (_, index) => ({ cloud: "contabo" as const, create: index + 1 })),
+  ...Array.from({ length: 7 }, (_, index) => ({ cloud: "ionos" as const, create: index + 1 })),
+  ...Array.from({ length: 4 }, (_, index) => ({ cloud: "ovh" as const, create: index + 1 })),
+];
+
+/** What the program declares, per resource type. */
+const INTENDED: Record<string, number> = {
+  "contabo:Tag": 6,
+  "contabo:Secret": 3,
+  "contabo:Instance": 3,
+  "contabo:TagAssignment": 3,
+  "contabo:PrivateNetwork": 2,
+  "contabo:VipAssignment": 1,
+  "contabo:Snapshot": 1,
+  "contabo:Image": 1,
+  "contabo:ObjectStorage": 1,
+  "contabo:Role": 1,
+  "contabo:User": 1,
+  "ionos:Datacenter": 1,
+  "ionos:Lan": 1,
+  "ionos:IpBlock": 1,
+  "ionos:Server": 1,
+  "ionos:Volume": 1,
+  "ionos:Nic": 1,
+  "ionos:FirewallRule": 1,
+  "ovh:CloudSshKey": 1,
+  "ovh:CloudPrivateNetwork": 1,
+  "ovh:CloudSubnet": 1,
+  "ovh:DomainRecord": 1,
+};
+
+const IONOS_KINDS: Record<string, string> = {
+  datacenters: "Datacenter",
+  lans: "Lan",
+  ipblocks: "IpBlock",
+  servers: "Server",
+  volumes: "Volume",
+  nics: "Nic",
+  firewallrules: "FirewallRule",
+};
+
+/** Every resource the emulators hold that a stack could own, as `type id` (ids as the state keeps them). */
+function cloudResources(contaboCloud: ContaboEmulator, ionosCloud: IonosEmulator, ovhCloud: OvhEmulator): string[] {
+  const { store } = contaboCloud;
+  const project = ovhCloud.store.projects.get(OVH_PROJECT)!;
+  const ovhResources = [
+    ...[...project.sshKeys.keys()].map((id) => `ovh:CloudSshKey ${OVH_PROJECT}/${id}`),
+    ...[...project.networks.values()].map((network) => `ovh:CloudPrivateNetwork ${OVH_PROJECT}/${network.id}`),
+    ...[...project.networks.values()].flatMap((network) =>
+      [...network.subnets.keys()].map((id) => `ovh:CloudSubnet ${OVH_PROJECT}/${network.id}/${id}`),
+    ),
+    ...[...ovhCloud.store.zones.values()].flatMap((zone) => [...zone.records.keys()].map((id) => `ovh:DomainRecord ${zone.name}/${id}`)),
+  ];
+  // An IONOS path alternates collections and ids; the state's id is the ids joined.
+  const ionosResources = [...ionosCloud.store.nodes.values()].map((node) => {
+    const segments = node.path.split("/").slice(1);
+    return `ionos:${IONOS_KINDS[segments.at(-2)!]} ${segments.filter((_, index) => index % 2 === 1).join("/")}`;
+  });
+  return [
+    ...ionosResources,
+    ...ovhResources,
+    ...[...store.tags.keys()].map((id) => `contabo:Tag ${id}`),
+    ...[...store.secrets.keys()].map((id) => `contabo:Secret ${id}`),
+    ...[...store.instances.values()].filter((i) => !i.cancelDate).map((i) => `contabo:Instance ${i.instanceId}`),
+    ...[...store.tags.values()].flatMap((tag) => [...tag.assignments].map((key) => `contabo:TagAssignment ${tag.tagId}/${key}`)),
+    ...[...store.privateNetworks.keys()].map((id) => `contabo:PrivateNetwork ${id}`),
+    ...[...store.vips.values()].filter((vip) => vip.assigned).map((vip) => `contabo:VipAssignment ${vip.ip}`),
+    ...[...store.snapshots.values()].map((s) => `contabo:Snapshot ${s.instanceId}/${s.snapshotId}`),
+    ...[...store.images.values()].filter((image) => !image.standardImage).map((image) => `contabo:Image ${image.imageId}`),
+    ...[...store.objectStorages.values()].filter((s) => !s.cancelDate).map((s) => `contabo:ObjectStorage ${s.objectStorageId}`),
+    ...[...store.roles.keys()].map((id) => `contabo:Role ${id}`),
+    ...[...store.users.values()].filter((user) => !user.owner).map((user) => `contabo:User ${user.userId}`),
+  ];
+}
+
+interface StateFile {
+  resources: { type: string; name: string; id: string }[];
+}
+const stateResources = (file: string) =>
+  (JSON.parse(fs.readFileSync(file, "utf8")) as StateFile).resources.map((r) => `${r.type.replace("pulumi-nodejs:dynamic/", "")} ${r.id}`);
+
+const typeOf = (resource: string) => resource.split(" ")[0];
+const countByType = (resources: string[]) => {
+  const counts: Record<string, number> = {};
+  for (const resource of resources) counts[typeOf(resource)] = (counts[typeOf(resource)] ?? 0) + 1;
+  return counts;
+};
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crash-test-"));
+const figures = { crashPoints: 0, resources: 0, duplicates: 0, orphans: 0, missing: 0 };
+const started = Date.now();
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  const wallSeconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `crash points: ${figures.crashPoints}, resources checked: ${figures.resources}, duplicates: ${figures.duplicates}, ` +
+      `orphans: ${figures.orphans}, missing: ${figures.missing}, wall time: ${wallSeconds} s`,
+  );
+});
+
+test.each(CRASH_POINTS)(
+  "a crash after $cloud create request $create was processed: the next up makes each resource exactly once",
+  async ({ cloud, create }) => {
+    // Fresh clouds per crash point; provisioning is quick so the runs stay short.
+    const contaboCloud = await startContaboEmulator({ provisioningMs: 300 });
+    const ionosCloud = await startIonosEmulator({ requestMs: 100 });
+    const ovhCloud = await startOvhEmulator({ buildMs: 300, projects: [OVH_PROJECT] });
+    const stateFile = path.join(dir, `state-${cloud}-${create}.json`);
+    const pidFile = path.join(dir, `host-${cloud}-${create}.pid`);
+    const env = { ...contaboEnv(contaboCloud), ...ionosEnv(ionosCloud), ...ovhKeyEnv(ovhCloud), [HOST_PID_FILE_ENV]: pidFile };
+    const config = { ovhProject: OVH_PROJECT };
+    try {
+      let killed: string | undefined;
+      const crashing = { contabo: contaboCloud, ionos: ionosCloud, ovh: ovhCloud }[cloud];
+      crashing.faults.next({
+        kind: "hold-after",
+        match: { method: "POST", path: CREATE_REQUEST[cloud] },
+        skip: create - 1,
+        onHeld: () => {
+          try {
+            const pid = Number(fs.readFileSync(pidFile, "utf8"));
+            process.kill(pid, "SIGKILL");
+            killed = `killed ${pid}`;
+          } catch (error) {
+            killed = `could not kill the provider host: ${error}`;
+          }
+        },
+      });
+      const crashed = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env, config });
+      expect(killed).toMatch(/^killed/);
+      expect(crashed.code).toBe(1);
+      expect(crashed.stderr).toMatch(/the dynamic provider host died \(killed by SIGKILL\)/);
+
+      const rerun = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env });
+      if (rerun.code !== 0) throw new Error(`the up after the crash failed:\n${rerun.stdout}\n${rerun.stderr}`);
+
+      const inCloud = cloudResources(contaboCloud, ionosCloud, ovhCloud);
+      const state = stateResources(stateFile);
+      const cloudCounts = countByType(inCloud);
+      const duplicates = Object.entries(cloudCounts).reduce((sum, [type, n]) => sum + Math.max(0, n - (INTENDED[type] ?? 0)), 0);
+      const orphans = inCloud.filter((resource) => !state.includes(resource));
+      const missing = state.filter((resource) => !inCloud.includes(resource));
+      figures.crashPoints++;
+      figures.resources += state.length;
+      figures.duplicates += duplicates;
+      figures.orphans += orphans.length;
+      figures.missing += missing.length;
+
+      expect({ duplicates, orphans, missing }).toEqual({ duplicates: 0, orphans: [], missing: [] });
+      expect(new Set(state).size).toBe(state.length);
+      expect(countByType(state)).toEqual(INTENDED);
+      expect(cloudCounts).toEqual(INTENDED);
+    } finally {
+      await Promise.all([contaboCloud.stop(), ionosCloud.stop(), ovhCloud.stop()]);
+    }
+  },
+  120_000,
+);

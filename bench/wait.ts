@@ -37,8 +37,8 @@ interface Run {
  * the list that answers for several, less the reads each create makes of its resource anyway
  * (`ownReads`: the calls table counts those).
  */
-const statusPolls = (entries: LogEntry[], from: number, isStatusPath: (path: string) => boolean, ownReads: number) =>
-  entries.slice(from).filter((entry) => entry.method === "GET" && isStatusPath(entry.path)).length - ownReads;
+const statusPolls = (entries: LogEntry[], from: number, isStatusPoll: (entry: LogEntry) => boolean, ownReads: number) =>
+  entries.slice(from).filter(isStatusPoll).length - ownReads;
 
 /** One create alone (the first of its kind in the process), then `RUNS` at once. */
 async function aloneThenTogether(
@@ -67,10 +67,9 @@ async function ionosRuns(requestMs: number) {
   try {
     const ops = ionos.ops("Datacenter");
     await ops.read("00000000-0000-0000-0000-000000000000", {}); // fetches the token first
-    const isStatusPath = (path: string) => path === "/cloudapi/v6/requests" || /^\/cloudapi\/v6\/requests\/[^/]+\/status$/.test(path);
     return await aloneThenTogether(
       () => emulator.log.entries,
-      (entries, from) => statusPolls(entries, from, isStatusPath, 0),
+      (entries, from) => statusPolls(entries, from, ionos.isRequestStatusPoll, 0),
       async (i) => {
         const inputs = await checked(ops, { name: `wait-${requestMs}-${i}`, location: "de/fra" });
         const { id } = await ops.create(inputs);
@@ -94,7 +93,7 @@ async function contaboRuns(provisioningMs: number) {
     return await aloneThenTogether(
       () => emulator.log.entries,
       // A create reads its instance once after ordering it.
-      (entries, from, creates) => statusPolls(entries, from, isStatusPath, creates),
+      (entries, from, creates) => statusPolls(entries, from, (entry) => entry.method === "GET" && isStatusPath(entry.path), creates),
       async (i) => {
         const inputs = await checked(ops, { displayName: `wait-${provisioningMs}-${i}` });
         const { id } = await ops.create(inputs);
@@ -119,7 +118,7 @@ async function ovhRuns(buildMs: number) {
     return await aloneThenTogether(
       () => emulator.log.entries,
       // The create's answer is the instance: it reads nothing but the status.
-      (entries, from) => statusPolls(entries, from, isStatusPath, 0),
+      (entries, from) => statusPolls(entries, from, (entry) => entry.method === "GET" && isStatusPath(entry.path), 0),
       async (i) => {
         const inputs = await checked(ops, { serviceName: project, name: `wait-${buildMs}-${i}`, region: "GRA11", flavor: "b2-7", image: "Ubuntu 24.04" });
         const { outs } = await ops.create(inputs);

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { IonosEmulator } from "../src/emulator";
 import { ionosClient } from "../src/ionos/client";
-import { checkAndCreate, ops, stopIonosEmulator, useIonosEmulator } from "./support/ionos";
+import { checkAndCreate, isRequestStatusPoll, ops, stopIonosEmulator, useIonosEmulator } from "./support/ionos";
 
 let emulator: IonosEmulator;
 beforeAll(async () => {
@@ -34,10 +34,9 @@ async function datacenter(name: string) {
 
 describe("request status polls", () => {
   test("concurrent writes share their status polls: one GET /requests (depth 2, created since the waits began) answers them", async () => {
-    const isStatusPoll = (path: string) => path === "/cloudapi/v6/requests" || /^\/cloudapi\/v6\/requests\/[^/]+\/status$/.test(path);
     const from = emulator.log.entries.length;
     const created = await Promise.all([1, 2, 3, 4, 5].map((i) => checkAndCreate("Datacenter", { name: `shared-polls-${i}`, location: "de/fra" })));
-    const polls = emulator.log.entries.slice(from).filter((e) => e.method === "GET" && isStatusPoll(e.path));
+    const polls = emulator.log.entries.slice(from).filter(isRequestStatusPoll);
     const lists = polls.filter((e) => e.path === "/cloudapi/v6/requests");
     console.log(`5 data center creates at once: ${polls.length} status polls, ${lists.length} of them lists`);
     expect(lists.length).toBeGreaterThanOrEqual(1);

@@ -25,6 +25,8 @@ export interface EmulatorResponse {
 export interface LogEntry {
   method: string;
   path: string;
+  /** The query string, `?` included ("" without one). */
+  query: string;
   /** The answer's status, "reset" when the connection was dropped, "held" when it was never sent. */
   status: number | "reset" | "held";
   fault?: FaultKind;
@@ -71,6 +73,7 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
     const entry: LogEntry = {
       method: request.method,
       path: request.path,
+      query: url.search,
       status: "reset",
       headers: Object.fromEntries(LOGGED_HEADERS.map((name) => [name, req.headers[name] as string | undefined])),
       body: request.body ? (jsonBody(request) ?? request.body) : undefined,

@@ -3,6 +3,7 @@ import "../../src/index";
 import { startIonosEmulator, type IonosEmulator } from "../../src/emulator";
 import { operationsFor } from "../../src/core/registry";
 import type { ProviderOperations } from "../../src/core/kit";
+import type { LogEntry } from "../../src/emulator/server";
 
 export const ENV_NAMES = ["IONOS_API_URL", "IONOS_USERNAME", "IONOS_PASSWORD", "IONOS_TOKEN", "IONOS_CONTRACT_NUMBER"];
 
@@ -34,4 +35,14 @@ export async function checkAndCreate(kind: string, news: Record<string, unknown>
   const checked = await ops(kind).check({}, news);
   if (checked.failures) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
   return { inputs: checked.inputs!, ...(await ops(kind).create(checked.inputs!)) };
+}
+
+/**
+ * A request status poll, as the emulator logged it: one request's status, or the request list
+ * (a create's look-up of its create key, `filter.headers`, is not a poll).
+ */
+export function isRequestStatusPoll(entry: LogEntry): boolean {
+  if (entry.method !== "GET") return false;
+  if (entry.path === "/cloudapi/v6/requests") return !new URLSearchParams(entry.query).has("filter.headers");
+  return /^\/cloudapi\/v6\/requests\/[^/]+\/status$/.test(entry.path);
 }

@@ -51,6 +51,10 @@ const MINIMUM: Record<string, { counts: Counts; why: string }> = {
 
 /** Why some operations stay above their minimum (not cheap or not safe to lower). */
 const FIRST_WAIT = "the first wait of its kind in a process polls at 150 and 300 ms, and the emulator's 200 ms ends between (later waits of the kind poll once)";
+/** Every create but these first looks for what an earlier run whose provider died may have made. */
+const WITHOUT_CREATE_LOOKUP = new Set(["ovh:CloudInstance", "ovh:IpDescription"]);
+const CREATE_LOOKUP_NOTE =
+  "look-up: a create first looks for what a crashed earlier run made (Contabo audit log, IONOS request log, by the create key; OVH by content): 1 request, so nothing is created twice";
 const KEPT_ABOVE: Record<string, string> = {
   "contabo:Instance": "create reads the instance once before the wait, so a failed wait leaves its full outputs in the state",
   "contabo:Image": `as Instance; and ${FIRST_WAIT}`,
@@ -190,8 +194,12 @@ export async function benchCalls(): Promise<void> {
     "update '-': every input change replaces the resource. Fixtures (hosts, data centers, networks) are made outside the counts.",
     "Minimum: the writes, 1 GET when a write's answer lacks the resource, >= 1 status read per wait. Per type:",
     ...Object.entries(MINIMUM).map(([token, { why }]) => `  ${token}: ${why}`),
+    CREATE_LOOKUP_NOTE,
     `${over.length} of ${rows.length} types above their minimum${over.length > 0 ? ", kept:" : ""}`,
-    ...over.map((row) => `  ${row[0]}: ${KEPT_ABOVE[row[0]] ?? "no reason recorded"}`),
+    ...over.map((row) => {
+      const reasons = [WITHOUT_CREATE_LOOKUP.has(row[0]) ? undefined : "create: the look-up", KEPT_ABOVE[row[0]]].filter(Boolean);
+      return `  ${row[0]}: ${reasons.length > 0 ? reasons.join("; ") : "no reason recorded"}`;
+    }),
     ...errors.map((error) => `ERROR ${error}`),
   ]);
   printTable(

@@ -190,9 +190,12 @@ export class ContaboClient {
       this.recentWrites.delete(path);
       return;
     }
+    const now = Date.now();
+    // Forget what left the window, so a long-lived provider process does not keep every path.
+    for (const [written, at] of this.recentWrites) if (now - at >= READ_AFTER_WRITE_WINDOW_MS) this.recentWrites.delete(written);
     const self = z.object({ _links: z.object({ self: z.string() }).loose() }).safeParse(answer);
     for (const written of [path, self.success ? self.data._links.self : undefined]) {
-      if (written) this.recentWrites.set(written, Date.now());
+      if (written) this.recentWrites.set(written, now);
     }
   }
 

@@ -224,6 +224,15 @@ describe("create key", () => {
     expect(await checkedKey({ ...olds, [CREATE_KEY]: replacementKey })).not.toBe(replacementKey);
   });
 
+  test("the engine's second check of a replacement, without the old inputs, hands out the replacement's key", async () => {
+    const olds = { name: "a", size: 1, region: "EU", [CREATE_KEY]: base };
+    const replacementKey = await checkedKey(olds);
+    // The engine creates the replacement with the inputs of this second check.
+    expect(await checkedKey({})).toBe(replacementKey);
+    // Once only: a later check without old inputs (a new resource) gets the program's key.
+    expect(await checkedKey({})).toBe(base);
+  });
+
   test("is not a change, and never reaches the resource's own inputs", async () => {
     const olds = { name: "a", size: 1, region: "EU", widgetId: 1 };
     expect(await ops.diff("w1", olds, { name: "a", size: 1, region: "EU", [CREATE_KEY]: base })).toMatchObject({ changes: false });

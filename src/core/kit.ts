@@ -170,14 +170,32 @@ export function createKeyFor(project: string, stack: string, token: string, name
 }
 
 /**
+ * The keys handed out by checks with old inputs, by the program's base key. The engine checks a
+ * replacement twice in one provider process: first with the old inputs, then, once diff said
+ * "replace", again without them, and it creates the replacement with the second check's inputs.
+ * That second check must hand out the first one's key, or the replacement would carry the base key
+ * of the resource's first create and find that resource instead of making a new one.
+ */
+const keysFromOlds = new Map<string, string>();
+
+/**
  * The key check hands to create. A resource that exists (`olds` carry a key) gets a key derived
  * from its old one, so a replacement never finds the resource it replaces, while a re-run after a
  * crash (same olds in the state) derives the same key. A new resource gets the program's base key.
  */
 export function nextCreateKey(olds: Plain, news: Plain): string | undefined {
+  const base = typeof news[CREATE_KEY] === "string" ? news[CREATE_KEY] : undefined;
   const oldKey = olds[CREATE_KEY];
-  if (typeof oldKey === "string") return uuidOf("eurocloud next create key", oldKey);
-  return typeof news[CREATE_KEY] === "string" ? news[CREATE_KEY] : undefined;
+  if (typeof oldKey === "string") {
+    const next = uuidOf("eurocloud next create key", oldKey);
+    if (base) keysFromOlds.set(base, next);
+    return next;
+  }
+  if (!base) return undefined;
+  // The second check of a replacement: each check with old inputs is followed by at most one.
+  const next = keysFromOlds.get(base) ?? base;
+  keysFromOlds.delete(base);
+  return next;
 }
 
 export function zodFailures(error: z.ZodError): CheckFailure[] {

@@ -277,11 +277,14 @@ export class Deployment {
     const previous = this.old.find((r) => r.urn === ref.urn && !r.pendingDelete);
     const old = previous?.external ? undefined : previous;
     const host = await this.provider();
-    const checked = await host.check(ref, old?.inputs ?? {}, programInputs);
-    if (checked.failures.length > 0) {
-      throw new Error(`invalid inputs: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
-    }
-    const inputs = checked.inputs;
+    const check = async (olds: Plain) => {
+      const checked = await host.check(ref, olds, programInputs);
+      if (checked.failures.length > 0) {
+        throw new Error(`invalid inputs: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+      }
+      return checked.inputs;
+    };
+    let inputs = await check(old?.inputs ?? {});
     const entry = (id: string, outputs: Plain): ResourceState => ({ ...ref, id, inputs, outputs, secretInputs, secretOutputs });
 
     if (!old) {
@@ -291,6 +294,8 @@ export class Deployment {
       return this.settle(created);
     }
     if (old.pendingReplacement) {
+      // Still a replacement: the engine checks its inputs again without the old ones.
+      inputs = await check({});
       const note = " (its old resource was deleted by an earlier run)";
       if (this.preview) return this.planned("replace", ref, { id: undefined, outputs: inputs }, [], note);
       const created = await this.create(ref, inputs, entry);
@@ -312,6 +317,9 @@ export class Deployment {
     const changed = [...new Set([...changedKeys(old.inputs, inputs), ...drifted, ...diff.replaces])];
 
     if (diff.replaces.length > 0) {
+      // As the engine does, a replacement's inputs come from a second check without the old
+      // inputs: defaults carried over from the old resource no longer apply to a new one.
+      inputs = await check({});
       const note = ` (${diff.replaces.join(", ")} forces replacement${diff.deleteBeforeReplace ? ", delete before create" : ""})`;
       if (this.preview) return this.planned("replace", ref, { id: undefined, outputs: inputs }, changed, note);
       if (diff.deleteBeforeReplace) {

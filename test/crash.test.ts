@@ -4,7 +4,9 @@
  * each crash point, a different create of the program (the Nth create request to reach the
  * Contabo, IONOS or OVH emulator), the next `up` must end with each intended resource existing
  * exactly once in the cloud and once in the state, and nothing else: creates find what the
- * crashed run made by their create key (see src/core/kit.ts) instead of making it twice.
+ * crashed run made by their create key (see src/core/kit.ts) instead of making it twice. Further
+ * crash points are in the creates of replacements: an up that changes inputs which replace five
+ * resources, after an up that made everything.
  * Needs `npm run build` first (the harness and the program run from dist/).
  */
 import * as fs from "node:fs";
@@ -19,19 +21,25 @@ import { ionosEnv } from "./support/ionos";
 import { ovhKeyEnv } from "./support/ovh";
 
 const PROGRAM = path.resolve(__dirname, "../dist/test/harness/fixtures/crash-program.js");
-/** The requests that create a resource, one per resource of the program: 23 to Contabo, 7 to IONOS, 4 to OVH. */
+/** The requests that create a resource, one per resource of the program: 23 to Contabo, 7 to IONOS, 5 to OVH. */
 const CREATE_REQUEST = {
   contabo:
     /^\/v1\/(tags|secrets|private-networks|compute\/instances|compute\/images|object-storages|users|roles)$|^\/v1\/compute\/instances\/\d+\/snapshots$|^\/v1\/tags\/\d+\/assignments\/|^\/v1\/vips\/[^/]+\/[^/]+\/\d+$/,
   // Not `servers/<id>/volumes`: that attaches a volume, it creates none.
   ionos: /^\/cloudapi\/v6\/(datacenters|ipblocks|datacenters\/[^/]+\/(lans|servers|volumes)|datacenters\/[^/]+\/servers\/[^/]+\/(nics|nics\/[^/]+\/firewallrules))$/,
-  ovh: /\/cloud\/project\/[^/]+\/(sshkey|network\/private|network\/private\/[^/]+\/subnet)$|\/domain\/zone\/[^/]+\/record$/,
+  ovh: /\/cloud\/project\/[^/]+\/(sshkey|instance|network\/private|network\/private\/[^/]+\/subnet)$|\/domain\/zone\/[^/]+\/record$/,
 };
 const OVH_PROJECT = "c0ffee00c0ffee00c0ffee00c0ffee00";
+const createPoints = (cloud: "contabo" | "ionos" | "ovh", creates: number, during: "up" | "replacement") =>
+  Array.from({ length: creates }, (_, index) => ({ cloud, create: index + 1, during }));
 const CRASH_POINTS = [
-  ...Array.from({ length: 23 }, (_, index) => ({ cloud: "contabo" as const, create: index + 1 })),
-  ...Array.from({ length: 7 }, (_, index) => ({ cloud: "ionos" as const, create: index + 1 })),
-  ...Array.from({ length: 4 }, (_, index) => ({ cloud: "ovh" as const, create: index + 1 })),
+  ...createPoints("contabo", 23, "up"),
+  ...createPoints("ionos", 7, "up"),
+  ...createPoints("ovh", 5, "up"),
+  // The replacements' creates (the program with `replaced`): 1 Contabo, 1 IONOS, 3 OVH.
+  ...createPoints("contabo", 1, "replacement"),
+  ...createPoints("ionos", 1, "replacement"),
+  ...createPoints("ovh", 3, "replacement"),
 ];
 
 /** What the program declares, per resource type. */
@@ -57,6 +65,7 @@ const INTENDED: Record<string, number> = {
   "ovh:CloudSshKey": 1,
   "ovh:CloudPrivateNetwork": 1,
   "ovh:CloudSubnet": 1,
+  "ovh:CloudInstance": 1,
   "ovh:DomainRecord": 1,
 };
 
@@ -80,6 +89,7 @@ function cloudResources(contaboCloud: ContaboEmulator, ionosCloud: IonosEmulator
     ...[...project.networks.values()].flatMap((network) =>
       [...network.subnets.keys()].map((id) => `ovh:CloudSubnet ${OVH_PROJECT}/${network.id}/${id}`),
     ),
+    ...[...project.instances.keys()].map((id) => `ovh:CloudInstance ${OVH_PROJECT}/${id}`),
     ...[...ovhCloud.store.zones.values()].flatMap((zone) => [...zone.records.keys()].map((id) => `ovh:DomainRecord ${zone.name}/${id}`)),
   ];
   // An IONOS path alternates collections and ids; the state's id is the ids joined.
@@ -131,17 +141,21 @@ afterAll(() => {
 });
 
 test.each(CRASH_POINTS)(
-  "a crash after $cloud create request $create was processed: the next up makes each resource exactly once",
-  async ({ cloud, create }) => {
+  "a crash after $cloud create request $create of the $during was processed: the next up makes each resource exactly once",
+  async ({ cloud, create, during }) => {
     // Fresh clouds per crash point; provisioning is quick so the runs stay short.
     const contaboCloud = await startContaboEmulator({ provisioningMs: 300 });
     const ionosCloud = await startIonosEmulator({ requestMs: 100 });
     const ovhCloud = await startOvhEmulator({ buildMs: 300, projects: [OVH_PROJECT] });
-    const stateFile = path.join(dir, `state-${cloud}-${create}.json`);
-    const pidFile = path.join(dir, `host-${cloud}-${create}.pid`);
+    const stateFile = path.join(dir, `state-${cloud}-${create}-${during}.json`);
+    const pidFile = path.join(dir, `host-${cloud}-${create}-${during}.pid`);
     const env = { ...contaboEnv(contaboCloud), ...ionosEnv(ionosCloud), ...ovhKeyEnv(ovhCloud), [HOST_PID_FILE_ENV]: pidFile };
-    const config = { ovhProject: OVH_PROJECT };
+    const config = { ovhProject: OVH_PROJECT, replaced: String(during === "replacement") };
     try {
+      if (during === "replacement") {
+        const first = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env, config: { ...config, replaced: "false" } });
+        if (first.code !== 0) throw new Error(`the first up failed:\n${first.stdout}\n${first.stderr}`);
+      }
       let killed: string | undefined;
       const crashing = { contabo: contaboCloud, ionos: ionosCloud, ovh: ovhCloud }[cloud];
       crashing.faults.next({
@@ -163,7 +177,7 @@ test.each(CRASH_POINTS)(
       expect(crashed.code).toBe(1);
       expect(crashed.stderr).toMatch(/the dynamic provider host died \(killed by SIGKILL\)/);
 
-      const rerun = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env });
+      const rerun = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env, config });
       if (rerun.code !== 0) throw new Error(`the up after the crash failed:\n${rerun.stdout}\n${rerun.stderr}`);
 
       const inCloud = cloudResources(contaboCloud, ionosCloud, ovhCloud);

@@ -5,11 +5,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
+  AUTO_NAME,
   CREATE_KEY,
   type CloudBinding,
   UNKNOWN,
   containsUnknown,
   createKeyFor,
+  isKeyedName,
   providerOperations,
   withoutUndefined,
 } from "../src/core/kit";
@@ -231,6 +233,49 @@ describe("create key", () => {
     expect(await checkedKey({})).toBe(replacementKey);
     // Once only: a later check without old inputs (a new resource) gets the program's key.
     expect(await checkedKey({})).toBe(base);
+  });
+
+  describe("a keyed auto-name", () => {
+    const named = providerOperations({
+      cloud,
+      kind: "Named",
+      inputs: z.object({ name: z.string().min(1), size: z.number() }),
+      outputNames: ["name", "size"],
+      autoName: "name",
+      keyedAutoName: true,
+      describe: (values) => `named "${values.name}"`,
+      create: async (_client, wanted) => ({ id: "n1", outputs: wanted }),
+      read: async () => undefined,
+      delete: async () => undefined,
+    });
+    const key = createKeyFor("shop", "prod", "contabo:Named", "web");
+    const program = { size: 1, [AUTO_NAME]: "web", [CREATE_KEY]: key };
+    const nameChecked = async (olds: Record<string, unknown>, news: Record<string, unknown> = program) =>
+      (await named.check(olds, news)).inputs!;
+
+    test("is the resource name and a suffix of the create key, the same on a re-run, and never an input of the resource", async () => {
+      const first = await nameChecked({});
+      expect(first.name).toMatch(/^web-[0-9a-f]{8}$/);
+      expect(isKeyedName(first.name as string, key)).toBe(true);
+      expect(first).not.toHaveProperty(AUTO_NAME);
+      expect((await nameChecked({})).name).toBe(first.name);
+    });
+
+    test("is kept by the resource that has it; a replacement, checked again without old inputs, gets its own", async () => {
+      const created = await nameChecked({});
+      const kept = await nameChecked(created);
+      expect(kept.name).toBe(created.name);
+      const replacement = await nameChecked({});
+      expect(replacement.name).not.toBe(created.name);
+      expect(isKeyedName(replacement.name as string, replacement[CREATE_KEY] as string)).toBe(true);
+      expect(isKeyedName(replacement.name as string, key)).toBe(false);
+    });
+
+    test("gives way to a name the program gives, which is not keyed", async () => {
+      const given = await nameChecked({}, { ...program, name: "web" });
+      expect(given.name).toBe("web");
+      expect(isKeyedName("web", key)).toBe(false);
+    });
   });
 
   test("is not a change, and never reaches the resource's own inputs", async () => {

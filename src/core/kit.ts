@@ -20,6 +20,8 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const PROVIDER_KEY = "__provider";
 /** The hidden input carrying a create's stable identity (see `createKeyFor`). */
 export const CREATE_KEY = "__createKey";
+/** The hidden input carrying the Pulumi resource name, for a keyed auto-name (see `keyedName`). */
+export const AUTO_NAME = "__autoName";
 
 export interface CheckFailure {
   property: string;
@@ -86,6 +88,12 @@ export interface ResourceDefinition<
    */
   autoName?: AutoName;
   /**
+   * The auto-name is the resource name plus a suffix of the create key (see `keyedName`), like
+   * Pulumi's own auto-names: for clouds where the name is all a create leaves that a later run
+   * can find it by.
+   */
+  keyedAutoName?: boolean;
+  /**
    * Rules across fields, or between the new inputs and the old ones (`olds` is empty on create),
    * run at preview once every input is known.
    */
@@ -147,7 +155,7 @@ export function withoutUndefined<T>(value: T): T {
 
 /** The inputs the resource definition sees: the provider code and the create key left out. */
 function withoutHidden(props: Plain): Plain {
-  const { [PROVIDER_KEY]: _provider, [CREATE_KEY]: _createKey, ...rest } = props;
+  const { [PROVIDER_KEY]: _provider, [CREATE_KEY]: _createKey, [AUTO_NAME]: _autoName, ...rest } = props;
   return rest;
 }
 
@@ -196,6 +204,22 @@ export function nextCreateKey(olds: Plain, news: Plain): string | undefined {
   const next = keysFromOlds.get(base) ?? base;
   keysFromOlds.delete(base);
   return next;
+}
+
+const keySuffix = (createKey: string) => createHash("sha256").update(createKey).digest("hex").slice(0, 8);
+
+/**
+ * A name that tells which create made the resource: the resource name and 8 hex digits of the
+ * create key. A re-run after a crash derives the same name and finds what the crashed run made by
+ * it; a replacement, whose key is new, gets a name of its own.
+ */
+export function keyedName(resourceName: string, createKey: string): string {
+  return `${resourceName}-${keySuffix(createKey)}`;
+}
+
+/** Whether a name is the keyed auto-name of this create key: nothing else is named so. */
+export function isKeyedName(name: string, createKey: string): boolean {
+  return name.endsWith(`-${keySuffix(createKey)}`);
 }
 
 export function zodFailures(error: z.ZodError): CheckFailure[] {
@@ -276,7 +300,13 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
 
   return {
     async check(olds, news) {
+      const createKey = nextCreateKey(olds, news);
       const raw = withoutHidden(news);
+      const resourceName = news[AUTO_NAME];
+      if (def.keyedAutoName && def.autoName && raw[def.autoName] === undefined && typeof resourceName === "string") {
+        // A resource keeps the name it has; a new one (or a replacement) is named after its key.
+        raw[def.autoName] = olds[def.autoName] ?? (createKey ? keyedName(resourceName, createKey) : resourceName);
+      }
       const unknownKeys = Object.keys(raw).filter((key) => containsUnknown(raw[key]));
       const knownSchema = def.inputs.omit(Object.fromEntries(unknownKeys.map((key) => [key, true])));
       const knownValues = Object.fromEntries(Object.entries(raw).filter(([key]) => !unknownKeys.includes(key)));
@@ -291,7 +321,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
         if (ruleFailures.length > 0) return { failures: ruleFailures };
       }
       // Kept in the checked inputs (so in the state, for the next check) and passed to create.
-      inputs[CREATE_KEY] = nextCreateKey(olds, news);
+      inputs[CREATE_KEY] = createKey;
       return { inputs: withoutUndefined(inputs) };
     },
 
@@ -417,7 +447,7 @@ export function defineResource<
       const props: Record<string, unknown> = {};
       // Output properties are registered by passing them as undefined inputs.
       for (const key of def.outputNames) props[key] = undefined;
-      if (def.autoName) props[def.autoName] = name;
+      if (def.autoName) props[def.keyedAutoName ? AUTO_NAME : def.autoName] = name;
       // A resource read by id (`get`) is never created.
       if (!opts?.id) {
         const keyUnder = (parentUrn?: string) => createKeyFor(pulumi.getProject(), pulumi.getStack(), token, name, parentUrn);

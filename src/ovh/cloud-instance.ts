@@ -1,14 +1,17 @@
 /**
- * `ovh.CloudInstance`: a Public Cloud instance. A create waits until it is ACTIVE. The name
+ * `ovh.CloudInstance`: a Public Cloud instance. A create waits until it is ACTIVE. Left out, the
+ * name is the resource name with a suffix of the create key (`web-1a2b3c4d`): OVH keeps nothing
+ * else a create could be found by, so only such a name lets a run that follows a crashed one find
+ * the instance the crashed run ordered instead of ordering a second. The name
  * changes in place; a new flavor resizes the instance in place where OVH allows it (Linux to
  * Linux or Windows to Windows, flex to flex, and to a disk at least as large), otherwise it
  * replaces the instance, and the preview says which. Everything else replaces it.
  */
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
-import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, isKeyedName } from "../core/kit";
 import { idParts } from "../core/ids";
-import { createdSince, sendOnce } from "../core/reconcile";
+import { createOnce, createdSince, sendOnce } from "../core/reconcile";
 import { onOwner } from "../core/coalesce";
 import { PollBatch, readEach, waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
@@ -17,7 +20,7 @@ import { getNetwork } from "./cloud-private-network";
 
 const inputs = z.object({
   serviceName,
-  /** Defaults to the resource name. */
+  /** Defaults to the resource name and a suffix of the create key (see above). */
   name: z.string().min(1).max(255),
   region: cloudRegion,
   /** The flavor's name, e.g. b3-8 or d2-4. */
@@ -70,6 +73,12 @@ export type CloudInstanceOutputs = Inputs & {
   privateIps: string[];
   created: string;
 };
+
+/** An instance in a project's list. */
+const listedInstance = z.object({ id: z.string(), name: z.string(), created: z.string(), status: z.string() }).loose();
+
+/** Statuses of an instance on its way out: never adopted by a create. */
+const LEAVING_STATUSES = ["DELETING", "DELETED", "SOFT_DELETED"];
 
 /** Statuses an instance leaves by itself, towards ACTIVE. */
 const TRANSITIONAL_STATUSES = ["BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "REBOOT", "HARD_REBOOT"];
@@ -220,6 +229,7 @@ const CloudInstanceResource = defineResource({
     "instanceId", "status", "flavorId", "imageId", "vcpus", "ram", "disk", "ipv4", "ipv6", "privateIps", "created",
   ],
   autoName: "name",
+  keyedAutoName: true,
   replaceOnChange: ["serviceName", "region", "image", "sshKeyId", "networks", "publicNetwork", "userData"],
   // A fixed private address the new instance keeps is free only once the old one is gone.
   deleteBeforeReplace: (olds, news) =>
@@ -249,7 +259,6 @@ const CloudInstanceResource = defineResource({
       catalogEntry(client, scope.context("find image"), wanted, "image", imageItem, wanted.image),
       networkParams(client, scope, wanted),
     ]);
-    const isNew = createdSince(Date.now());
     const body = {
       name: wanted.name,
       region,
@@ -259,17 +268,21 @@ const CloudInstanceResource = defineResource({
       userData: wanted.userData,
       networks,
     };
-    const created = await sendOnce({
+    // A keyed name is this create's alone: an instance of that name (not on its way out) is the
+    // one an earlier run ordered. Other names are not unique: only the newest of the name created
+    // since this create began is taken for this create's, after a lost answer.
+    const keyed = isKeyedName(wanted.name, scope.createKey);
+    const isNew = createdSince(Date.now());
+    const created = await (keyed ? createOnce : sendOnce)({
       what: `create instance "${wanted.name}"`,
       // The answer is the instance's detail.
       send: () => client.request(scope.context("create instance"), "POST", `${project(name)}/instance`, instanceItem, { body }),
-      // Names are not unique: the newest of that name, created since this create began, is the one
-      // (the list shows a summary: its detail is read then). So only a lost answer is found again:
-      // after a crash OVH keeps nothing (no request log, no field for a key) that tells this
-      // create's instance from another of the same name.
+      // The list shows a summary: the detail is read then.
       find: async () => {
-        const found = await client.request(scope.context("look up instance"), "GET", `${project(name)}/instance`, z.array(z.object({ id: z.string(), name: z.string(), created: z.string() }).loose()), { query: { region } });
-        const newest = found.filter((i) => i.name === wanted.name && isNew(i.created)).sort((a, b) => b.created.localeCompare(a.created))[0];
+        const listed = await client.request(scope.context("look up instance"), "GET", `${project(name)}/instance`, z.array(listedInstance), { query: { region } });
+        const newest = listed
+          .filter((i) => i.name === wanted.name && !LEAVING_STATUSES.includes(i.status) && (keyed || isNew(i.created)))
+          .sort((a, b) => b.created.localeCompare(a.created))[0];
         return newest && getInstance(client, scope.context("read instance"), name, newest.id);
       },
     });

@@ -54,6 +54,14 @@ export async function createdByKey<T>(client: ContaboClient, scope: OperationSco
   return undefined;
 }
 
+/** A reader for `readLive` of an ordered resource: one cancelled (its contract ending) or gone is not live. */
+export function uncancelled<T extends { cancelDate: string }>(read: (id: string) => Promise<T>): (id: string) => Promise<T | undefined> {
+  return async (id) => {
+    const found = await readOrUndefined(() => read(id));
+    return found && !found.cancelDate ? found : undefined;
+  };
+}
+
 export interface CreateAuditedOptions<Sent, Found extends Sent> {
   /** What is created, e.g. "tag": names the create request and its look-up. */
   what: string;

@@ -6,9 +6,8 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { createOnce } from "../core/reconcile";
 import { timeoutMinutes, waitFor } from "../core/wait";
-import { createdByKey } from "./audits";
+import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
@@ -81,21 +80,14 @@ const ImageResource = defineResource({
 
   async create(client, wanted, scope) {
     const { timeoutMinutes, ...body } = wanted;
-    const { imageId } = await createOnce({
-      what: `create image "${wanted.name}"`,
-      send: () =>
-        client.one(scope.context("create image"), "POST", images, {
-          body,
-          item: z.object({ imageId: z.string() }).loose(),
-          requestId: scope.createKey,
-        }),
-      find: () =>
-        createdByKey(client, scope, {
-          what: "image",
-          audits: `${images}/audits`,
-          idField: "imageId",
-          readLive: (id) => readOrUndefined(() => getImage(client, scope.context("read created image"), id)),
-        }),
+    const { imageId } = await createAudited(client, scope, {
+      what: "image",
+      title: `create image "${wanted.name}"`,
+      path: images,
+      body,
+      item: z.object({ imageId: z.string() }).loose(),
+      idField: "imageId",
+      read: (context, id) => getImage(client, context, id),
     });
     // From here on the image exists: a failed read or wait must not lose it from the state.
     scope.created(imageId, { ...wanted, imageId });

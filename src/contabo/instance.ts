@@ -12,7 +12,7 @@ import { progress } from "../core/redact";
 import { createOnce, sendOnce } from "../core/reconcile";
 import { Coalescer, onOwner } from "../core/coalesce";
 import { PollBatch, readEach, timeoutMinutes, waitFor } from "../core/wait";
-import { createdByKey } from "./audits";
+import { createdByKey, uncancelled } from "./audits";
 import { type ContaboClient, PAGE_SIZE, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -232,10 +232,7 @@ function findOrdered(client: ContaboClient, scope: OperationScope) {
     what: "instance",
     audits: `${instances}/audits`,
     idField: "instanceId",
-    readLive: async (id) => {
-      const instance = await readOrUndefined(() => getInstance(client, scope.context("read ordered instance"), id));
-      return instance && !instance.cancelDate ? instance : undefined;
-    },
+    readLive: uncancelled((id) => getInstance(client, scope.context("read ordered instance"), id)),
   });
 }
 

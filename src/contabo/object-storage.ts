@@ -8,7 +8,7 @@ import { type OperationScope, type ResourceOutputs, defineResource } from "../co
 import { progress } from "../core/redact";
 import { createOnce, sendOnce } from "../core/reconcile";
 import { timeoutMinutes, waitFor } from "../core/wait";
-import { createdByKey } from "./audits";
+import { createdByKey, uncancelled } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
@@ -116,10 +116,7 @@ const ObjectStorageResource = defineResource({
           what: "object storage",
           audits: `${storages}/audits`,
           idField: "objectStorageId",
-          readLive: async (id) => {
-            const storage = await readOrUndefined(() => getStorage(client, scope.context("read ordered object storage"), id));
-            return storage && !storage.cancelDate ? storage : undefined;
-          },
+          readLive: uncancelled((id) => getStorage(client, scope.context("read ordered object storage"), id)),
         }),
     });
     const id = ordered.objectStorageId;

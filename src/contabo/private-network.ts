@@ -6,8 +6,8 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { createOnce, sendOnce } from "../core/reconcile";
-import { createdByKey } from "./audits";
+import { sendOnce } from "../core/reconcile";
+import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -86,21 +86,14 @@ const PrivateNetworkResource = defineResource({
   describe: (values, id) => `private network ${values.name ? `"${values.name}"` : id}`,
 
   async create(client, { name, description, region, instanceIds }, scope) {
-    const created = await createOnce({
-      what: `create private network "${name}"`,
-      send: () =>
-        client.one(scope.context("create private network"), "POST", networks, {
-          body: { name, description, region },
-          item: networkItem,
-          requestId: scope.createKey,
-        }),
-      find: () =>
-        createdByKey(client, scope, {
-          what: "private network",
-          audits: `${networks}/audits`,
-          idField: "privateNetworkId",
-          readLive: (id) => readOrUndefined(() => getNetwork(client, scope.context("read created private network"), id)),
-        }),
+    const created = await createAudited(client, scope, {
+      what: "private network",
+      title: `create private network "${name}"`,
+      path: networks,
+      body: { name, description, region },
+      item: networkItem,
+      idField: "privateNetworkId",
+      read: (context, id) => getNetwork(client, context, id),
     });
     const id = created.privateNetworkId;
     scope.created(String(id), outputsOf(created));

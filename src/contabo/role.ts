@@ -5,8 +5,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { createOnce } from "../core/reconcile";
-import { createdByKey } from "./audits";
+import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -83,21 +82,14 @@ const RoleResource = defineResource({
   describe: (values, id) => `role ${values.name ? `"${values.name}"` : id}`,
 
   async create(client, wanted, scope) {
-    const { roleId } = await createOnce({
-      what: `create role "${wanted.name}"`,
-      send: () =>
-        client.one(scope.context("create role"), "POST", roles, {
-          body: wanted,
-          item: z.object({ roleId: z.number().int() }).loose(),
-          requestId: scope.createKey,
-        }),
-      find: () =>
-        createdByKey(client, scope, {
-          what: "role",
-          audits: `${roles}/audits`,
-          idField: "roleId",
-          readLive: (id) => readOrUndefined(() => getRole(client, scope.context("read created role"), id)),
-        }),
+    const { roleId } = await createAudited(client, scope, {
+      what: "role",
+      title: `create role "${wanted.name}"`,
+      path: roles,
+      body: wanted,
+      item: z.object({ roleId: z.number().int() }).loose(),
+      idField: "roleId",
+      read: (context, id) => getRole(client, context, id),
     });
     return { id: String(roleId), outputs: outputsOf(await getRole(client, scope.context("read role"), roleId)) };
   },

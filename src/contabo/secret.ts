@@ -5,8 +5,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
-import { createOnce } from "../core/reconcile";
-import { createdByKey } from "./audits";
+import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
@@ -71,17 +70,14 @@ const SecretResource = defineResource({
   },
 
   async create(client, wanted, scope) {
-    const secret = await createOnce({
-      what: `create secret "${wanted.name}"`,
-      send: () =>
-        client.one(scope.context("create secret"), "POST", "/v1/secrets", { body: wanted, item: secretItem, requestId: scope.createKey }),
-      find: () =>
-        createdByKey(client, scope, {
-          what: "secret",
-          audits: "/v1/secrets/audits",
-          idField: "secretId",
-          readLive: (id) => readOrUndefined(() => getSecret(client, scope.context("read created secret"), id)),
-        }),
+    const secret = await createAudited(client, scope, {
+      what: "secret",
+      title: `create secret "${wanted.name}"`,
+      path: "/v1/secrets",
+      body: wanted,
+      item: secretItem,
+      idField: "secretId",
+      read: (context, id) => getSecret(client, context, id),
     });
     return { id: String(secret.secretId), outputs: outputsOf(secret) };
   },

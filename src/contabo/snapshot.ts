@@ -8,8 +8,7 @@ import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { idParts } from "../core/ids";
-import { createOnce } from "../core/reconcile";
-import { createdByKey } from "./audits";
+import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { numericId } from "./common";
 
@@ -67,22 +66,16 @@ const SnapshotResource = defineResource({
   describe: (values, id) => `snapshot ${values.name ? `"${values.name}"` : id}`,
 
   async create(client, { instanceId, name, description }, scope) {
-    const snapshot = await createOnce({
-      what: `snapshot instance ${instanceId} as "${name}"`,
-      send: () =>
-        client.one(scope.context("create snapshot"), "POST", snapshots(instanceId), {
-          body: { name, description },
-          item: snapshotItem,
-          requestId: scope.createKey,
-        }),
-      find: () =>
-        createdByKey(client, scope, {
-          what: "snapshot",
-          audits: "/v1/compute/snapshots/audits",
-          idField: "snapshotId",
-          readLive: (snapshotId) =>
-            readOrUndefined(() => getSnapshot(client, scope.context("read created snapshot"), `${instanceId}/${snapshotId}`)),
-        }),
+    const snapshot = await createAudited(client, scope, {
+      what: "snapshot",
+      title: `snapshot instance ${instanceId} as "${name}"`,
+      path: snapshots(instanceId),
+      // One audit log for the snapshots of all instances.
+      audits: "/v1/compute/snapshots/audits",
+      body: { name, description },
+      item: snapshotItem,
+      idField: "snapshotId",
+      read: (context, snapshotId) => getSnapshot(client, context, `${instanceId}/${snapshotId}`),
     });
     return { id: `${instanceId}/${snapshot.snapshotId}`, outputs: outputsOf(snapshot) };
   },

@@ -2,8 +2,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { createOnce } from "../core/reconcile";
-import { createdByKey } from "./audits";
+import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { colorRule, idPath } from "./common";
 
@@ -49,17 +48,14 @@ const TagResource = defineResource({
 
   async create(client, { name, color }, scope) {
     // The create answers with the tag's id only (CreateTagResponseData): read the tag after it.
-    const { tagId } = await createOnce({
-      what: `create tag "${name}"`,
-      send: () =>
-        client.one(scope.context("create tag"), "POST", "/v1/tags", { body: { name, color }, item: createdTag, requestId: scope.createKey }),
-      find: () =>
-        createdByKey(client, scope, {
-          what: "tag",
-          audits: "/v1/tags/audits",
-          idField: "tagId",
-          readLive: (id) => readOrUndefined(() => getTag(client, scope.context("read created tag"), id)),
-        }),
+    const { tagId } = await createAudited(client, scope, {
+      what: "tag",
+      title: `create tag "${name}"`,
+      path: "/v1/tags",
+      body: { name, color },
+      item: createdTag,
+      idField: "tagId",
+      read: (context, id) => getTag(client, context, id),
     });
     return { id: String(tagId), outputs: outputsOf(await getTag(client, scope.context("read tag"), tagId)) };
   },

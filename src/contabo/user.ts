@@ -6,8 +6,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { createOnce } from "../core/reconcile";
-import { createdByKey } from "./audits";
+import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
@@ -70,21 +69,14 @@ const UserResource = defineResource({
   describe: (values, id) => `user ${values.email ? `"${values.email}"` : id}`,
 
   async create(client, wanted, scope) {
-    const { userId } = await createOnce({
-      what: `create user "${wanted.email}"`,
-      send: () =>
-        client.one(scope.context("create user"), "POST", users, {
-          body: wanted,
-          item: z.object({ userId: z.string() }).loose(),
-          requestId: scope.createKey,
-        }),
-      find: () =>
-        createdByKey(client, scope, {
-          what: "user",
-          audits: `${users}/audits`,
-          idField: "userId",
-          readLive: (id) => readOrUndefined(() => getUser(client, scope.context("read created user"), id)),
-        }),
+    const { userId } = await createAudited(client, scope, {
+      what: "user",
+      title: `create user "${wanted.email}"`,
+      path: users,
+      body: wanted,
+      item: z.object({ userId: z.string() }).loose(),
+      idField: "userId",
+      read: (context, id) => getUser(client, context, id),
     });
     return { id: userId, outputs: outputsOf(await getUser(client, scope.context("read user"), userId)) };
   },

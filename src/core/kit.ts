@@ -190,6 +190,8 @@ const keysFromOlds = new Map<string, string>();
  * The key check hands to create. A resource that exists (`olds` carry a key) gets a key derived
  * from its old one, so a replacement never finds the resource it replaces, while a re-run after a
  * crash (same olds in the state) derives the same key. A new resource gets the program's base key.
+ * Every check with old inputs derives one, replacing or not: a targeted replacement (`pulumi up
+ * --replace`) is created with the first check's inputs, without a second check.
  */
 export function nextCreateKey(olds: Plain, news: Plain): string | undefined {
   const base = typeof news[CREATE_KEY] === "string" ? news[CREATE_KEY] : undefined;

@@ -4,7 +4,7 @@
  * - an operation of a kind not seen yet in this process is polled often at first, then in
  *   proportion to the time already waited (the time lost stays a fraction of the wait);
  * - once operations of that kind were seen to finish, the wait polls sparsely until shortly
- *   before the earliest of them finished, then as above;
+ *   before the earliest of them finished, then as above (its first dense poll one interval in);
  * - concurrent waits of one cloud can share their polls through a `PollBatch` (one list call
  *   answers them all).
  * Every wait reports progress and ends with a clear error.

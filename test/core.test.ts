@@ -244,18 +244,20 @@ describe("poll schedule", () => {
   });
 
   test("with a duration learned: sparse until shortly before it, then dense", () => {
-    // 0.5 s seen: nothing before 0.45 s.
-    expect(nextPollDelay(0, 500, pacing)).toBe(450);
-    // 60 s seen: every 5 s (a quarter, capped at the maximum interval) up to 54 s, then 8 % of the time waited.
+    // 0.5 s seen: dense from 0.45 s, its first poll one interval (0.15 s) later; nothing before.
+    expect(nextPollDelay(0, 500, pacing)).toBe(600);
+    // 60 s seen: every 5 s (a quarter, capped at the maximum interval) up to 54 s + 8 % of 54 s, then 8 % of the time waited.
     expect(nextPollDelay(0, 60_000, pacing)).toBe(5_000);
     expect(nextPollDelay(45_000, 60_000, pacing)).toBe(5_000);
-    // Close to the dense phase: not sooner than dense polling would.
-    expect(nextPollDelay(52_000, 60_000, pacing)).toBe(52_000 * pacing.intervalFraction);
     expect(nextPollDelay(54_000, 60_000, pacing)).toBe(54_000 * pacing.intervalFraction);
+    // 20 s seen: the last sparse poll lands on the first dense one, at 18 s + 8 % of 18 s.
+    expect(nextPollDelay(16_000, 20_000, pacing)).toBeCloseTo(18_000 * (1 + pacing.intervalFraction) - 16_000);
+    // Close to the first dense poll: not sooner than dense polling would.
+    expect(nextPollDelay(56_000, 60_000, pacing)).toBe(56_000 * pacing.intervalFraction);
     // Past the expected end the wait is as bounded as one that knew nothing.
     expect(nextPollDelay(90_000, 60_000, pacing)).toBe(nextPollDelay(90_000, undefined, pacing));
     // Never closer than dense polling, even just before the dense phase.
-    expect(nextPollDelay(440, 500, pacing)).toBe(pacing.minIntervalMs);
+    expect(nextPollDelay(500, 500, pacing)).toBe(pacing.minIntervalMs);
   });
 
   test("learned durations: the shortest of the last few, per kind", () => {
@@ -283,6 +285,35 @@ describe("poll schedule", () => {
     expect(second.polls).toBeLessThanOrEqual(3);
     expect(second.lateMs).toBeLessThan(200);
     expect(learnedDurations.expected("test: learned")).toBeGreaterThan(1_000);
+  });
+
+  test("concurrent waits started apart, their ends spread wider than a poll interval: no poll just before the first end", async () => {
+    // A rate limit spread the creates 75 ms apart; each takes the 0.7 s learned, so they end from
+    // 0.7 s to 0.925 s after the first start. Dense polling every 0.2 s from 0.63 s: a poll at
+    // 0.63 s itself would answer every wait before its end, and the ends would take two more polls.
+    learnedDurations.clear();
+    learnedDurations.record("test: staggered", 700);
+    const calls: number[] = [];
+    const doneAt = new Map<string, number>();
+    const batch = new PollBatch<boolean>(async (keys) => {
+      calls.push(Date.now());
+      return new Map(keys.map((key) => [key, Date.now() >= doneAt.get(key)!]));
+    });
+    const first = Date.now();
+    const lateMs = await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        await new Promise((resolve) => setTimeout(resolve, first + i * 75 - Date.now()));
+        const key = `w${i}`;
+        doneAt.set(key, Date.now() + 700);
+        await waitFor({ context, waitingFor: "done", kind: "test: staggered", batch: { polls: batch, key }, isDone: (done) => done, timeoutMs: 5_000, howToRaise: "x", pacing: { minIntervalMs: 200 } });
+        return Date.now() - doneAt.get(key)!;
+      }),
+    );
+    console.log(`4 waits of 0.7 s, 75 ms apart: batched calls at ${calls.map((at) => at - first).join(", ")} ms; late by ${lateMs.join(", ")} ms`);
+    // The first call comes after the first end (at 0.83 s) and answers two waits, the second (at 1.03 s) the others.
+    expect(calls[0] - first).toBeGreaterThanOrEqual(700);
+    expect(calls).toHaveLength(2);
+    for (const late of lateMs) expect(late).toBeLessThan(200 + 100);
   });
 
   test("concurrent waits share their polls through a batch; a failed poll fails the waits it answered", async () => {

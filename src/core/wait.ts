@@ -4,7 +4,7 @@
  * - an operation of a kind not seen yet in this process is polled often at first, then in
  *   proportion to the time already waited (the time lost stays a fraction of the wait);
  * - once operations of that kind were seen to finish, the wait polls sparsely until shortly
- *   before the earliest of them finished, then as above;
+ *   before the earliest of them finished, then as above (its first dense poll one interval in);
  * - concurrent waits of one cloud can share their polls through a `PollBatch` (one list call
  *   answers them all).
  * Every wait reports progress and ends with a clear error.
@@ -35,15 +35,24 @@ const DENSE_FROM = 0.9;
 /**
  * The delay before the next poll, `elapsedMs` into a wait whose kind was seen to take at least
  * `expectedMs` (undefined: nothing known). Before the expected end: a quarter of it, at least a
- * second, up to the start of dense polling; from there: a fraction of the time waited.
+ * second, up to the first dense poll; from there: a fraction of the time waited.
+ *
+ * The first dense poll comes one dense interval after the dense phase starts, not at its start: an
+ * end from there on is seen within one interval either way, as in the rest of the dense phase.
+ * A poll at the start itself lands just before the end when durations are steady, and answers "not
+ * done"; concurrent waits whose creates a rate limit spread out then got that answer just before
+ * each of their ends too, and since their ends spread wider than an interval, two more polls
+ * followed instead of one.
  */
 export function nextPollDelay(elapsedMs: number, expectedMs: number | undefined, pacing: Pacing): number {
-  const dense = Math.min(pacing.maxIntervalMs, Math.max(pacing.minIntervalMs, elapsedMs * pacing.intervalFraction));
-  const denseFrom = expectedMs === undefined ? 0 : expectedMs * DENSE_FROM;
-  if (elapsedMs >= denseFrom) return dense;
-  const sparse = Math.max(SPARSE_INTERVAL_FLOOR_MS, Math.min(expectedMs! / 4, pacing.maxIntervalMs));
+  const dense = (atMs: number) => Math.min(pacing.maxIntervalMs, Math.max(pacing.minIntervalMs, atMs * pacing.intervalFraction));
+  if (expectedMs === undefined) return dense(elapsedMs);
+  const denseFrom = expectedMs * DENSE_FROM;
+  const firstDense = denseFrom + dense(denseFrom);
+  if (elapsedMs >= firstDense) return dense(elapsedMs);
+  const sparse = Math.max(SPARSE_INTERVAL_FLOOR_MS, Math.min(expectedMs / 4, pacing.maxIntervalMs));
   // Never closer than dense polling: a wait answered early (with another's poll) does not poll again at once.
-  return Math.max(dense, Math.min(sparse, denseFrom - elapsedMs));
+  return Math.max(dense(elapsedMs), Math.min(sparse, firstDense - elapsedMs));
 }
 
 /** How long operations of each kind took in this process: the last few, to expect the next. */

@@ -154,9 +154,9 @@ const CASES: StuckCase[] = [
     name: "stuck-vm",
     args: () => ({ serviceName: ovhProject(), region: "GRA11", flavor: "d2-2", image: "Debian 12", timeoutMinutes: TIMEOUT_MINUTES }),
     create: { method: "POST", path: /\/instance$/ },
+    // Left unnamed, the instance is named after its create key.
     message: () =>
-      'ovh: wait for instance to be ACTIVE (instance "stuck-vm"): timed out after 3 s waiting for status ACTIVE (last seen: BUILD). ' +
-      "Raise the limit with the instance's timeoutMinutes input.",
+      /^ovh: wait for instance to be ACTIVE \(instance "stuck-vm-[0-9a-f]{8}"\): timed out after 3 s waiting for status ACTIVE \(last seen: BUILD\)\. Raise the limit with the instance's timeoutMinutes input\.$/,
   },
   {
     wait: "OVH private network stuck BUILDING",

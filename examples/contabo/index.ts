@@ -3,12 +3,15 @@
  * them and carries the tag, and a private network the VPS is attached to.
  *
  * Config: `contabo:*` credentials (or the CNTB_* environment variables), and optionally
- * `displayName` (renames the VPS in place), `tagColor`, `sshPublicKey`, `rootPassword` and `userData`.
+ * `displayName` (renames the VPS in place), `tagColor`, `sshPublicKey`, `rootPassword`, `userData`
+ * (reinstalls the VPS) and `region` (orders a new VPS there and cancels the old one).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { contabo } from "pulumi-eurocloud";
 
 const config = new pulumi.Config();
+// A private network and its instances are in one region.
+const region = (config.get("region") ?? "EU") as contabo.InstanceArgs["region"];
 
 const tag = new contabo.Tag("web", { color: config.get("tagColor") ?? "#0A78C3" });
 
@@ -25,7 +28,7 @@ const rootPassword = new contabo.Secret("root-password", {
 const vps = new contabo.Instance("web-1", {
   displayName: config.get("displayName") ?? "web-1",
   productId: "V92",
-  region: "EU",
+  region,
   sshKeys: [sshKey.secretId],
   rootPassword: rootPassword.secretId,
   userData: config.get("userData") ?? "#cloud-config\npackage_update: true\n",
@@ -38,6 +41,7 @@ new contabo.TagAssignment("web-1-tag", { tagId: tag.tagId, resourceType: "instan
 
 const network = new contabo.PrivateNetwork("backend", {
   description: "web tier",
+  region,
   instanceIds: [vps.instanceId],
 });
 

@@ -73,6 +73,7 @@ const ImageResource = defineResource({
   cloud: contabo,
   kind: "Image",
   inputs,
+  idOutputs: { imageId: String },
   outputNames: ["name", "description", "url", "osType", "version", "timeoutMinutes", "imageId", "format", "sizeMb", "status", "creationDate"],
   replaceOnChange: ["url", "osType", "version"],
   autoName: "name",

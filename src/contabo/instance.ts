@@ -240,6 +240,7 @@ const InstanceResource = defineResource({
   cloud: contabo,
   kind: "Instance",
   inputs,
+  idOutputs: { instanceId: Number },
   outputNames: [
     "displayName", "productId", "region", "period", "imageId", "sshKeys", "rootPassword", "userData", "defaultUser",
     "addOns", "powerState", "timeoutMinutes", "instanceId", "name", "status", "ipv4", "ipv6", "productName", "productType", "regionName",

@@ -88,6 +88,7 @@ const ObjectStorageResource = defineResource({
   cloud: contabo,
   kind: "ObjectStorage",
   inputs,
+  idOutputs: { objectStorageId: String },
   outputNames: [
     "displayName", "region", "totalPurchasedSpaceTB", "autoScaling", "timeoutMinutes", "objectStorageId", "dataCenter",
     "s3Url", "s3TenantId", "status", "createdDate", "cancelDate",

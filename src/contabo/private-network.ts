@@ -80,6 +80,7 @@ const PrivateNetworkResource = defineResource({
   cloud: contabo,
   kind: "PrivateNetwork",
   inputs,
+  idOutputs: { privateNetworkId: Number },
   outputNames: ["name", "description", "region", "instanceIds", "privateNetworkId", "regionName", "dataCenter", "cidr", "availableIps"],
   autoName: "name",
   replaceOnChange: ["region"],

@@ -77,6 +77,7 @@ const RoleResource = defineResource({
   cloud: contabo,
   kind: "Role",
   inputs,
+  idOutputs: { roleId: Number },
   outputNames: ["name", "admin", "accessAllResources", "permissions", "roleId", "type"],
   autoName: "name",
   describe: (values, id) => `role ${values.name ? `"${values.name}"` : id}`,

@@ -58,6 +58,7 @@ const SecretResource = defineResource({
   cloud: contabo,
   kind: "Secret",
   inputs,
+  idOutputs: { secretId: Number },
   outputNames: ["name", "type", "value", "secretId", "createdAt", "updatedAt"],
   autoName: "name",
   replaceOnChange: ["type"],

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { idParts } from "../core/ids";
+import { idPart, idParts } from "../core/ids";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { numericId } from "./common";
@@ -60,6 +60,7 @@ const SnapshotResource = defineResource({
   cloud: contabo,
   kind: "Snapshot",
   inputs,
+  idOutputs: { snapshotId: idPart(1) },
   outputNames: ["instanceId", "name", "description", "snapshotId", "createdDate", "autoDeleteDate", "imageId", "imageName"],
   replaceOnChange: ["instanceId"],
   autoName: "name",

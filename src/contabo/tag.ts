@@ -42,6 +42,7 @@ const TagResource = defineResource({
   cloud: contabo,
   kind: "Tag",
   inputs,
+  idOutputs: { tagId: Number },
   outputNames: ["name", "color", "tagId"],
   autoName: "name",
   describe: (values, id) => `tag ${values.name ? `"${values.name}"` : id}`,

@@ -65,6 +65,7 @@ const UserResource = defineResource({
   cloud: contabo,
   kind: "User",
   inputs,
+  idOutputs: { userId: String },
   outputNames: ["email", "firstName", "lastName", "enabled", "totp", "locale", "roles", "userId", "owner", "emailVerified"],
   describe: (values, id) => `user ${values.email ? `"${values.email}"` : id}`,
 

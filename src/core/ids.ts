@@ -12,3 +12,8 @@ export function idParts(cloud: Cloud, id: string, names: readonly string[]): str
   }
   return parts;
 }
+
+/** The `index`th part of a composite id (an id output derived in the program, see the kit's `idOutputs`). */
+export const idPart = (index: number) => (id: string) => id.split("/")[index];
+/** The same, for a part that the cloud's API gives as a number. */
+export const numericIdPart = (index: number) => (id: string) => Number(id.split("/")[index]);

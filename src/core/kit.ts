@@ -13,6 +13,7 @@ import { z } from "zod";
 import { CloudApiError, type Cloud, type RequestContext, errorText, namesItsContext } from "./errors";
 import { progress, redact, registerSecret } from "./redact";
 import { providerFor } from "./provider";
+import { currentCreate } from "./reconcile";
 import { registerOperations } from "./registry";
 
 /** The value the engine puts in place of an input that is not known yet (during preview). */
@@ -68,6 +69,13 @@ export interface ResourceDefinition<
   inputs: Schema;
   /** Every output property (inputs included), so the resource class registers them all. */
   outputNames: readonly (keyof Outputs & string)[];
+  /**
+   * Outputs that are the resource id or a part of it, derived from the id in the program. The
+   * engine carries the id into the preview of an update, but takes the checked inputs for the
+   * other outputs there: an output that is not an input is unknown to dependents, which would
+   * preview as changed (a replace-on-change field as replaced). Derived from the id, it stays known.
+   */
+  idOutputs?: NoInfer<{ readonly [K in keyof Outputs]?: (id: string) => Outputs[K] }>;
   replaceOnChange?: readonly (keyof z.output<Schema> & string)[];
   /**
    * The cloud forbids two of these at once (e.g. unique names): delete the old one first. A
@@ -208,6 +216,14 @@ export function nextCreateKey(olds: Plain, news: Plain): string | undefined {
   return next;
 }
 
+/**
+ * Resources that a create of this process adopted from an earlier run, by type token and id. The
+ * engine checks a resource named by `pulumi up --replace` without its old inputs, so its
+ * replacement carries the key of the resource's own first create and finds that resource: the
+ * engine then deletes the "old" one, which is the one it now records. That delete is refused.
+ */
+const adoptedInProcess = new Set<string>();
+
 const keySuffix = (createKey: string) => createHash("sha256").update(createKey).digest("hex").slice(0, 8);
 
 /**
@@ -238,6 +254,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
   def: ResourceDefinition<Schema, Outputs, Client, never> | ResourceDefinition<Schema, Outputs, Client, any>,
 ): ProviderOperations {
   type Inputs = z.output<Schema>;
+  const token = `${def.cloud.cloud}:${def.kind}`;
   const inputKeys = Object.keys(def.inputs.shape);
   const replaceKeys = new Set<string>(def.replaceOnChange ?? []);
   const clearableKeys = new Set<string>(def.clearable ?? []);
@@ -351,7 +368,9 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       const inputs = parseInputs(withoutHidden(raw));
       const { scope, fail } = scopeFor("create", inputs, undefined, raw[PROVIDER_KEY], raw[CREATE_KEY]);
       try {
-        const { id, outputs } = await def.create(def.cloud.client(), inputs, scope);
+        const record = { adoptedEarlierRun: false };
+        const { id, outputs } = await currentCreate.run(record, () => def.create(def.cloud.client(), inputs, scope));
+        if (record.adoptedEarlierRun) adoptedInProcess.add(`${token} ${id}`);
         registerSecrets(outputs);
         return { id, outs: withoutUndefined(outputs) };
       } catch (error) {
@@ -391,6 +410,14 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
     async delete(id, props) {
       const olds = withoutHidden(props) as Outputs;
       const { scope, fail } = scopeFor("delete", olds, id);
+      if (adoptedInProcess.has(`${token} ${id}`)) {
+        progress(
+          `warning: ${def.cloud.cloud}: ${def.describe(olds as Partial<Inputs> & Plain, id)} was not replaced: its replacement found it by its create key ` +
+            "(pulumi up --replace checks a resource without its old inputs), so it is kept, not deleted. " +
+            "To replace it, change an input that replaces it, or destroy it with --target and run up again.",
+        );
+        return;
+      }
       try {
         await def.delete(def.cloud.client(), id, olds, scope);
       } catch (error) {
@@ -467,6 +494,10 @@ export function defineResource<
         def.cloud.cloud,
         def.kind,
       );
+      const outputs = this as unknown as Record<string, pulumi.Output<unknown>>;
+      for (const [key, fromId] of Object.entries(def.idOutputs ?? {})) {
+        if (fromId) outputs[key] = this.id.apply((id) => (fromId as (id: string) => unknown)(id));
+      }
     }
 
     static get<T>(

@@ -3,8 +3,16 @@
  * still have been carried out. Instead of sending it again blindly, look up its effect first, and
  * only send again when it is absent.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { CloudApiError, ConnectionError } from "./errors";
 import { progress } from "./redact";
+
+/** What one create of the kit learns from `createOnce`: whether it adopted what an earlier run made. */
+export interface CreateRecord {
+  adoptedEarlierRun: boolean;
+}
+/** The record of the create under way (the kit runs each create inside it). */
+export const currentCreate = new AsyncLocalStorage<CreateRecord>();
 
 /** Slack for clock differences between this machine and the cloud. */
 const CLOCK_SLACK_MS = 60_000;
@@ -55,6 +63,8 @@ export async function createOnce<T>(options: SendOnceOptions<T>): Promise<T> {
   const existing = await options.find();
   if (existing !== undefined) {
     progress(`${options.what}: an earlier run already did it (found by its create key); adopting the result`);
+    const record = currentCreate.getStore();
+    if (record) record.adoptedEarlierRun = true;
     return existing;
   }
   return sendOnce(options);

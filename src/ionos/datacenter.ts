@@ -67,6 +67,7 @@ const DatacenterResource = defineResource({
   cloud: ionos,
   kind: "Datacenter",
   inputs,
+  idOutputs: { datacenterId: String },
   outputNames: [
     "name", "description", "location", "secAuthProtection", "timeoutMinutes", "datacenterId", "version", "features",
     "cpuFamilies", "createdDate",

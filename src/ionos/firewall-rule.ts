@@ -4,6 +4,7 @@
  * rule).
  */
 import { z } from "zod";
+import { idPart } from "../core/ids";
 import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
 import { ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes } from "./common";
@@ -89,6 +90,7 @@ const FirewallRuleResource = defineResource({
   cloud: ionos,
   kind: "FirewallRule",
   inputs,
+  idOutputs: { firewallRuleId: idPart(3) },
   outputNames: [
     "datacenterId", "serverId", "nicId", "name", "protocol", "portRangeStart", "portRangeEnd", "icmpType", "icmpCode",
     "sourceMac", "sourceIp", "targetIp", "type", "timeoutMinutes", "firewallRuleId",

@@ -42,6 +42,7 @@ const IpBlockResource = defineResource({
   cloud: ionos,
   kind: "IpBlock",
   inputs,
+  idOutputs: { ipBlockId: String },
   outputNames: ["name", "location", "size", "timeoutMinutes", "ipBlockId", "ips"],
   autoName: "name",
   replaceOnChange: ["location", "size"],

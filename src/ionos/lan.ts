@@ -3,6 +3,7 @@
  * within their data center ("1", "2", ...): NICs name their LAN by that number (`lanId`).
  */
 import { z } from "zod";
+import { numericIdPart } from "../core/ids";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes } from "./common";
@@ -55,6 +56,7 @@ const LanResource = defineResource({
   cloud: ionos,
   kind: "Lan",
   inputs,
+  idOutputs: { lanId: numericIdPart(1) },
   outputNames: ["datacenterId", "name", "public", "ipFailover", "timeoutMinutes", "lanId"],
   autoName: "name",
   replaceOnChange: ["datacenterId"],

@@ -3,6 +3,7 @@
  * reserved IP block on a public LAN; chosen by IONOS when left out) and its firewall settings.
  */
 import { z } from "zod";
+import { idPart } from "../core/ids";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes } from "./common";
@@ -70,6 +71,7 @@ const NicResource = defineResource({
   cloud: ionos,
   kind: "Nic",
   inputs,
+  idOutputs: { nicId: idPart(2) },
   outputNames: ["datacenterId", "serverId", "name", "lan", "dhcp", "ips", "firewallActive", "firewallType", "timeoutMinutes", "nicId", "mac"],
   autoName: "name",
   replaceOnChange: ["datacenterId", "serverId"],

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { Coalescer, onOwner } from "../core/coalesce";
 import { type RequestContext, readOrUndefined } from "../core/errors";
+import { idPart } from "../core/ids";
 import { type ResourceOutputs, defineResource } from "../core/kit";
 import { type IonosClient, ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes } from "./common";
@@ -100,6 +101,7 @@ const ServerResource = defineResource({
   cloud: ionos,
   kind: "Server",
   inputs,
+  idOutputs: { serverId: idPart(1) },
   outputNames: [
     "datacenterId", "name", "cores", "ram", "cpuFamily", "availabilityZone", "vmState", "timeoutMinutes", "serverId",
     "type", "bootVolumeId",

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
+import { idPart } from "../core/ids";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
 import { type IonosClient, ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes, waitLimit } from "./common";
@@ -94,6 +95,7 @@ const VolumeResource = defineResource({
   cloud: ionos,
   kind: "Volume",
   inputs,
+  idOutputs: { volumeId: idPart(1) },
   outputNames: [
     "datacenterId", "name", "size", "type", "image", "imageAlias", "imagePassword", "sshKeys", "licenceType",
     "availabilityZone", "serverId", "timeoutMinutes", "volumeId", "deviceNumber",

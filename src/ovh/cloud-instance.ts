@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, isKeyedName } from "../core/kit";
-import { idParts } from "../core/ids";
+import { idPart, idParts } from "../core/ids";
 import { createOnce, createdSince, sendOnce } from "../core/reconcile";
 import { onOwner } from "../core/coalesce";
 import { PollBatch, readEach, waitFor } from "../core/wait";
@@ -224,6 +224,7 @@ const CloudInstanceResource = defineResource({
   cloud: ovh,
   kind: "CloudInstance",
   inputs,
+  idOutputs: { instanceId: idPart(1) },
   outputNames: [
     "serviceName", "name", "region", "flavor", "image", "sshKeyId", "networks", "publicNetwork", "userData", "timeoutMinutes",
     "instanceId", "status", "flavorId", "imageId", "vcpus", "ram", "disk", "ipv4", "ipv6", "privateIps", "created",

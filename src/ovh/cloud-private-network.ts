@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
-import { idParts } from "../core/ids";
+import { idPart, idParts } from "../core/ids";
 import { createOnce, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
@@ -84,6 +84,7 @@ const CloudPrivateNetworkResource = defineResource({
   cloud: ovh,
   kind: "CloudPrivateNetwork",
   inputs,
+  idOutputs: { networkId: idPart(1) },
   outputNames: ["serviceName", "name", "vlanId", "regions", "timeoutMinutes", "networkId", "status", "openstackIds"],
   autoName: "name",
   replaceOnChange: ["serviceName", "vlanId"],

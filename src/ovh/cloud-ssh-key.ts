@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource } from "../core/kit";
-import { idParts } from "../core/ids";
+import { idPart, idParts } from "../core/ids";
 import { createOnce } from "../core/reconcile";
 import { ovh } from "./client";
 import { cloudRegion, path, serviceName } from "./common";
@@ -49,6 +49,7 @@ const CloudSshKeyResource = defineResource({
   cloud: ovh,
   kind: "CloudSshKey",
   inputs,
+  idOutputs: { keyId: idPart(1) },
   outputNames: ["serviceName", "name", "publicKey", "region", "keyId", "fingerprint", "regions"],
   autoName: "name",
   replaceOnChange: ["serviceName", "name", "publicKey", "region"],

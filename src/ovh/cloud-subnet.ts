@@ -7,7 +7,7 @@ import { BlockList, isIPv4 } from "node:net";
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
-import { idParts } from "../core/ids";
+import { idPart, idParts } from "../core/ids";
 import { createOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, serviceName } from "./common";
@@ -105,6 +105,7 @@ const CloudSubnetResource = defineResource({
   cloud: ovh,
   kind: "CloudSubnet",
   inputs,
+  idOutputs: { subnetId: idPart(2) },
   outputNames: ["serviceName", "networkId", "region", "network", "start", "end", "dhcp", "noGateway", "subnetId", "cidr", "gatewayIp"],
   replaceOnChange: ["serviceName", "networkId", "region", "network", "start", "end", "dhcp", "noGateway"],
   deleteBeforeReplace: true,

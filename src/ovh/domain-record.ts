@@ -12,7 +12,7 @@ import { z } from "zod";
 import { onOwner, CoalescedRun } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
-import { idParts } from "../core/ids";
+import { idParts, numericIdPart } from "../core/ids";
 import { createOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
 import { path } from "./common";
@@ -144,6 +144,7 @@ const DomainRecordResource = defineResource({
   cloud: ovh,
   kind: "DomainRecord",
   inputs,
+  idOutputs: { recordId: numericIdPart(1) },
   outputNames: ["zone", "fieldType", "subDomain", "target", "ttl", "recordId"],
   replaceOnChange: ["zone", "fieldType"],
   // A CNAME stands alone on its name: to or from one, the old record goes first.

@@ -1,0 +1,158 @@
+/**
+ * Runs programs of this repository on the real Pulumi engine: `runEngine` starts the driver
+ * (built to dist/test/engine/cli.js) as its own process, one per operation, with the Pulumi CLI
+ * that `.ci/pulumi-cli` finds or built first on PATH. Suites that need the engine use
+ * `describeWithEngine`: in CI a missing CLI fails them; elsewhere they skip, saying how to get it.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { findUp } from "../harness/project";
+import { type EngineRun, ENGINE_RUN_ENV, RESULT_FILE, backendDir, displayType } from "./layout";
+
+export * from "./layout";
+
+const ROOT = findUp(__dirname, "package.json")!;
+const DRIVER = path.join(ROOT, "dist/test/engine/cli.js");
+
+let binDir: string | undefined | null = null;
+
+/** The folder holding `pulumi` and its nodejs provider plugin, or undefined (with the reason on `cliProblem`). */
+export function pulumiBinDir(): string | undefined {
+  if (binDir === null) {
+    const found = spawnSync("bash", [path.join(ROOT, ".ci/pulumi-cli"), "--no-build"], { encoding: "utf8" });
+    binDir = found.status === 0 ? found.stdout.trim() : undefined;
+    cliProblem = found.stderr.trim();
+  }
+  return binDir;
+}
+export let cliProblem = "";
+
+/**
+ * `describe` for a suite that runs on the real engine. Without a CLI it fails in CI (CI=true) and
+ * skips elsewhere, printing what to install.
+ */
+export function describeWithEngine(title: string, suite: () => void): void {
+  if (pulumiBinDir()) return describe(title, suite);
+  const message = `${cliProblem}: the real-engine suite "${title}" needs the Pulumi CLI (bash .ci/pulumi-cli builds it)`;
+  if (process.env.CI) {
+    describe(title, () => test("the Pulumi CLI is available", () => {
+      throw new Error(message);
+    }));
+  } else {
+    console.warn(`skipped: ${message}`);
+    describe.skip(title, suite);
+  }
+}
+
+export interface EngineOptions {
+  op: "up" | "preview" | "refresh" | "destroy";
+  /** The compiled program, e.g. dist/examples/contabo/index.js. */
+  program: string;
+  /** The stack's directory (workspace, backend, last run); created on the first run. */
+  dir: string;
+  stack?: string;
+  config?: Record<string, string>;
+  secretConfig?: Record<string, string>;
+  replace?: string[];
+  target?: string[];
+  parallel?: number;
+  expectNoChanges?: boolean;
+  /** Added to this process's environment (the engine passes it on to the provider host). */
+  env?: Record<string, string>;
+}
+
+export interface EngineResult extends EngineRun {
+  stdout: string;
+  stderr: string;
+}
+
+export function runEngine(options: EngineOptions): Promise<EngineResult> {
+  const bin = pulumiBinDir();
+  if (!bin) throw new Error(cliProblem);
+  const args = [DRIVER, options.op, "--program", options.program, "--dir", options.dir, "--stack", options.stack ?? "dev"];
+  for (const [key, value] of Object.entries(options.config ?? {})) args.push("--config", `${key}=${value}`);
+  for (const [key, value] of Object.entries(options.secretConfig ?? {})) args.push("--secret-config", `${key}=${value}`);
+  for (const urn of options.replace ?? []) args.push("--replace", urn);
+  for (const urn of options.target ?? []) args.push("--target", urn);
+  if (options.parallel) args.push("--parallel", String(options.parallel));
+  if (options.expectNoChanges) args.push("--expect-no-changes");
+  fs.mkdirSync(options.dir, { recursive: true });
+  fs.rmSync(path.join(options.dir, RESULT_FILE), { force: true });
+  // The plugin script runs `node`: this Node (22 or later) comes first, then the CLI.
+  const PATH = [path.dirname(process.execPath), bin, process.env.PATH].join(path.delimiter);
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env, PATH }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const file = path.join(options.dir, RESULT_FILE);
+      if (!fs.existsSync(file)) return reject(new Error(`the engine driver wrote no result (exit ${code}):\n${stdout}\n${stderr}`));
+      const run = JSON.parse(fs.readFileSync(file, "utf8")) as EngineRun;
+      resolve({ ...run, code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+export interface StateResource {
+  urn: string;
+  /** e.g. `contabo:Tag` */
+  type: string;
+  name: string;
+  id: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+/** The state files the engine wrote for a stack directory (the latest checkpoint and its backups). */
+export function stateFiles(stackDir: string): string[] {
+  const root = path.join(backendDir(stackDir), ".pulumi");
+  if (!fs.existsSync(root)) return [];
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .map((file) => path.join(root, file))
+    .filter((file) => fs.statSync(file).isFile());
+}
+
+/** The cloud resources in a stack's latest state (the stack and provider resources left out). */
+export function stateResources(stackDir: string, stack = "dev"): StateResource[] {
+  const stacks = path.join(backendDir(stackDir), ".pulumi", "stacks");
+  if (!fs.existsSync(stacks)) return [];
+  const [project] = fs.readdirSync(stacks);
+  const file = path.join(stacks, project, `${stack}.json`);
+  if (!fs.existsSync(file)) return [];
+  const checkpoint = JSON.parse(fs.readFileSync(file, "utf8"));
+  const resources: { urn: string; type: string; id?: string; inputs?: object; outputs?: object; delete?: boolean }[] =
+    checkpoint.checkpoint?.latest?.resources ?? [];
+  return resources
+    .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
+    .map((r) => ({
+      urn: r.urn,
+      type: displayType(r.type),
+      name: r.urn.split("::").pop()!,
+      id: r.id ?? "",
+      inputs: (r.inputs ?? {}) as Record<string, unknown>,
+      outputs: (r.outputs ?? {}) as Record<string, unknown>,
+    }));
+}
+
+/** The pids of the dynamic provider hosts the engine started for a stack directory (read from /proc). */
+export function providerHostPids(stackDir: string): number[] {
+  const marker = `${ENGINE_RUN_ENV}=${stackDir}\0`;
+  return fs.readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (!cmdline.includes("dynamic-provider")) return [];
+      return `${fs.readFileSync(`/proc/${entry}/environ`, "utf8")}\0`.includes(marker) ? [Number(entry)] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+}
+
+/** A fresh directory for a suite's stacks. */
+export const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));

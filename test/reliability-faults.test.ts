@@ -22,10 +22,9 @@ import {
   startIonosEmulator,
   startOvhEmulator,
 } from "../src/emulator";
-import { type HarnessOptions, runHarness } from "./harness";
+import { type HarnessOptions, runHarness, steps } from "./harness";
 import { findUp } from "./harness/project";
 import { contaboConfig } from "./harness/run-example";
-import { steps } from "./support/example-stack";
 
 const PROGRAM = path.join(findUp(__dirname, "package.json")!, "dist/test/programs/reliability.js");
 /** Stacks run at once (the harness runs refresh and destroy one resource at a time). */

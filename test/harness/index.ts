@@ -43,3 +43,10 @@ export function runHarness(options: HarnessOptions): Promise<HarnessResult> {
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
+
+/** The resource steps a harness run printed, e.g. `+ create contabo:Tag web`. */
+export const steps = (stdout: string) =>
+  stdout
+    .split("\n")
+    .filter((line) => /^ {2}[-+~>]/.test(line))
+    .map((line) => line.trim());

@@ -1,14 +1,15 @@
 /**
  * `npm run example`: the Contabo example (examples/contabo) against the Contabo emulator started
- * here. With the Pulumi CLI on PATH, `pulumi` itself runs it (a local file backend in a temporary
- * directory); otherwise the test harness does (the real provider host, the engine mocked).
+ * here. With a Pulumi CLI (on PATH, or the one `bash .ci/pulumi-cli` built), the Pulumi engine runs
+ * it through the Automation API (a local file backend in a temporary directory); otherwise the test
+ * harness does (the real provider host, the engine imitated).
  * Steps: up, an up that changes nothing, an up that renames the VPS in place, refresh, destroy.
  */
-import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type ContaboEmulator, startContaboEmulator } from "../../src/emulator";
+import { cliProblem, pulumiBinDir, runEngine } from "../engine";
 import { runHarness } from ".";
 import { findUp } from "./project";
 
@@ -43,10 +44,6 @@ const STEPS: Step[] = [
   { title: "destroy", op: "destroy" },
 ];
 
-function hasPulumiCli(): boolean {
-  return spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
-}
-
 async function withHarness(emulator: ContaboEmulator, dir: string): Promise<boolean> {
   const { config, secretConfig } = contaboConfig(emulator);
   const state = path.join(dir, "state.json");
@@ -73,43 +70,27 @@ async function withHarness(emulator: ContaboEmulator, dir: string): Promise<bool
 }
 
 /**
- * A throwaway project in `dir` that runs the compiled example, so neither the stack config file nor
- * the state lands in the repository.
+ * The steps on the real Pulumi engine, through the Automation API (no language plugin needed),
+ * with a local file backend in `dir`.
  */
-async function withPulumiCli(emulator: ContaboEmulator, dir: string): Promise<boolean> {
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: eurocloud-contabo-example\nruntime: nodejs\n");
-  fs.writeFileSync(path.join(dir, "index.js"), `module.exports = require(${JSON.stringify(EXAMPLE_PROGRAM)});\n`);
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-  fs.mkdirSync(path.join(dir, "backend"));
-  const env = {
-    ...process.env,
-    PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
-    PULUMI_CONFIG_PASSPHRASE: "eurocloud-example",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-  };
-  // Asynchronous: the emulator answers from this process's event loop.
-  const pulumi = (...args: string[]) => {
-    console.log(`\n$ pulumi ${args.join(" ")}`);
-    const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: dir, env, stdio: "inherit" });
-    return new Promise<boolean>((resolve) => child.on("close", (code) => resolve(code === 0)));
-  };
-
+async function withEngine(emulator: ContaboEmulator, dir: string): Promise<boolean> {
   const { config, secretConfig } = contaboConfig(emulator);
-  const commands = [
-    ["stack", "init", "dev"],
-    ...Object.entries(config).map(([key, value]) => ["config", "set", key, value]),
-    ...Object.entries(secretConfig).map(([key, value]) => ["config", "set", "--secret", key, value]),
-  ];
-  for (const command of commands) if (!(await pulumi(...command))) return false;
-  let ok = true;
-  for (const step of STEPS) {
+  for (const [index, step] of STEPS.entries()) {
     console.log(`\n=== ${step.title}`);
-    const config = Object.entries(step.config ?? {}).flatMap(([key, value]) => ["--config", `${key}=${value}`]);
-    ok = await pulumi(step.op, "--yes", ...config, ...(step.expectNoChanges ? ["--expect-no-changes"] : []));
-    if (!ok) break;
+    const first = index === 0;
+    const result = await runEngine({
+      op: step.op,
+      program: EXAMPLE_PROGRAM,
+      dir,
+      config: { ...(first ? config : {}), ...step.config },
+      secretConfig: first ? secretConfig : {},
+      expectNoChanges: step.expectNoChanges,
+    });
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    if (result.code !== 0) return false;
   }
-  await pulumi("stack", "rm", "dev", "--yes", "--force");
-  return ok;
+  return true;
 }
 
 async function main(): Promise<number> {
@@ -118,11 +99,12 @@ async function main(): Promise<number> {
   console.log(`Contabo emulator at ${emulator.url}`);
   try {
     let ok: boolean;
-    if (hasPulumiCli()) {
-      console.log("Pulumi CLI found: running the example with `pulumi` (local file backend in a temporary directory)");
-      ok = await withPulumiCli(emulator, dir);
+    const cli = pulumiBinDir();
+    if (cli) {
+      console.log(`Pulumi CLI found in ${cli}: running the example on the Pulumi engine (Automation API, local file backend in a temporary directory)`);
+      ok = await withEngine(emulator, dir);
     } else {
-      console.log("Pulumi CLI not found: running the example through the test harness (the real provider host, mocked engine)");
+      console.log(`${cliProblem}\nRunning the example through the test harness instead (the real provider host, the engine imitated)`);
       ok = await withHarness(emulator, dir);
     }
     console.log(`\nLive resources left in the emulator: ${emulator.liveResources()}`);

@@ -17,6 +17,7 @@ import {
 } from "../src/core/kit";
 import { providerFor } from "../src/core/provider";
 import { CloudApiError } from "../src/core/errors";
+import { createOnce } from "../src/core/reconcile";
 
 let settingsProblems: { property: string; reason: string }[] = [];
 const calls: string[] = [];
@@ -353,5 +354,35 @@ describe("runtime", () => {
       expect(clouds().sort()).toEqual(["contabo", "ionos"]);
       await expect(configure({ token: "acme:Thing", configure: async () => undefined }, request)).rejects.toThrow("unknown resource type acme:Thing");
     });
+  });
+});
+
+describe("a create that adopts what an earlier run made", () => {
+  const deleted: string[] = [];
+  const adopting = providerOperations({
+    cloud,
+    kind: "Adoptable",
+    inputs: z.object({ name: z.string() }),
+    outputNames: ["name"],
+    describe: (values) => `adoptable "${values.name}"`,
+    // "old" exists already under this create key (as after `pulumi up --replace`); others are made.
+    create: async (_client, wanted) => ({
+      id: await createOnce({ what: "create", find: async () => (wanted.name === "old" ? "a1" : undefined), send: async () => "a2" }),
+      outputs: wanted,
+    }),
+    read: async (_client, _id, olds) => ({ name: olds.name ?? "" }),
+    delete: async (_client, id) => void deleted.push(id),
+  });
+
+  test("is not deleted by the same process as the resource it replaced (up --replace): it is the one recorded", async () => {
+    expect((await adopting.create({ name: "old" })).id).toBe("a1");
+    await adopting.delete("a1", { name: "old" });
+    expect(deleted).toEqual([]);
+  });
+
+  test("a resource the process made itself is deleted as usual", async () => {
+    expect((await adopting.create({ name: "new" })).id).toBe("a2");
+    await adopting.delete("a2", { name: "new" });
+    expect(deleted).toEqual(["a2"]);
   });
 });

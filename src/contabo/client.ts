@@ -136,8 +136,11 @@ export class ContaboClient {
         query: { ...options.query, page, size: PAGE_SIZE },
       });
       items.push(...this.parseItems(context, answer, options.item));
-      const paging = pagination.safeParse((answer as { _pagination?: unknown })._pagination);
-      if (!paging.success) throw new UnexpectedResponseError(context, `list without _pagination: ${paging.error.message}`);
+      // Some lists (the role audits) are specified without `_pagination`: such an answer is one complete page.
+      const { _pagination } = answer as { _pagination?: unknown };
+      if (_pagination === undefined) return items;
+      const paging = pagination.safeParse(_pagination);
+      if (!paging.success) throw new UnexpectedResponseError(context, `list with an invalid _pagination: ${paging.error.message}`);
       if (page >= paging.data.totalPages) return items;
     }
   }

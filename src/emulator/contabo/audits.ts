@@ -4,7 +4,7 @@
  * filter by the resource's ids, `requestId`, `changedBy` and a date range, as the spec says.
  */
 import type { EmulatorRequest, EmulatorResponse, Route } from "../server";
-import { TENANT, now, page } from "./answers";
+import { TENANT, now, ok, page } from "./answers";
 
 type AuditAction = "CREATED" | "UPDATED" | "DELETED";
 
@@ -129,6 +129,8 @@ export function auditLog(who: { changedBy: string; username: string }) {
               (q("endDate") === null || entry.timestamp.slice(0, 10) <= q("endDate")!),
           );
           const views = found.map(({ ids, ...entry }) => ({ ...TENANT, ...entry, ...ids }));
+          // The spec's ListRoleAuditResponse has no `_pagination`: the role audits come as one page.
+          if (type.audits === "/v1/roles/audits") return ok(200, { data: views, _links: { first: type.audits, self: type.audits, last: type.audits } });
           return page(request, type.audits, views);
         },
       }),

@@ -11,11 +11,10 @@ import { type ContaboEmulator, startContaboEmulator } from "../src/emulator";
 import { describeWithEngine } from "./engine";
 import { contaboConfig } from "./harness/run-example";
 import { findUp } from "./harness/project";
-import { engineStack, stepLines } from "./support/engine-stack";
+import { adoptById, engineStack, stepLines } from "./support/engine-stack";
 
 const ROOT = findUp(__dirname, "package.json")!;
 const PROGRAM = path.join(ROOT, "dist/examples/contabo/index.js");
-const ADOPT = path.join(ROOT, "dist/test/programs/adopt.js");
 const ROOT_PASSWORD = "Emulat0r!Pass#2026";
 
 describeWithEngine("the Contabo example on the Pulumi engine", () => {
@@ -137,18 +136,9 @@ describeWithEngine("the Contabo example on the Pulumi engine", () => {
   });
 
   test("get adopts an existing resource by its id, and destroying that stack leaves it", async () => {
-    const adopter = engineStack(ADOPT, "engine-contabo-adopt-");
-    adopter.secrets.push(...stack.secrets);
-    try {
-      const { config, secretConfig } = contaboConfig(emulator);
-      const up = await adopter.run("up", { config: { ...config, type: "contabo:Tag", id: String(tag().tagId) }, secretConfig });
-      expect(stepLines(up)).toEqual(["read contabo:Tag adopted"]);
-      expect(up.outputs.adopted.value).toMatchObject({ tagId: tag().tagId, name: "web", color: "#00AA00" });
-      await adopter.run("destroy");
-      expect(emulator.store.tags.has(tag().tagId)).toBe(true);
-    } finally {
-      adopter.remove();
-    }
+    const adopted = await adoptById({ type: "contabo:Tag", id: String(tag().tagId), settings: contaboConfig(emulator), secrets: stack.secrets });
+    expect(adopted).toMatchObject({ tagId: tag().tagId, name: "web", color: "#00AA00" });
+    expect(emulator.store.tags.size).toBe(1);
   });
 
   test("destroy removes everything from the cloud", async () => {

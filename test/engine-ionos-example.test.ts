@@ -9,11 +9,10 @@ import * as path from "node:path";
 import { type IonosEmulator, startIonosEmulator } from "../src/emulator";
 import { describeWithEngine } from "./engine";
 import { findUp } from "./harness/project";
-import { engineStack, stepLines } from "./support/engine-stack";
+import { adoptById, engineStack, stepLines } from "./support/engine-stack";
 
 const ROOT = findUp(__dirname, "package.json")!;
 const PROGRAM = path.join(ROOT, "dist/examples/ionos/index.js");
-const ADOPT = path.join(ROOT, "dist/test/programs/adopt.js");
 const IMAGE_PASSWORD = "Emulat0rPassw0rd2026";
 
 describeWithEngine("the IONOS example on the Pulumi engine", () => {
@@ -116,19 +115,10 @@ describeWithEngine("the IONOS example on the Pulumi engine", () => {
   });
 
   test("get adopts an existing resource by its id, and destroying that stack leaves it", async () => {
-    const adopter = engineStack(ADOPT, "engine-ionos-adopt-");
-    adopter.secrets.push(...stack.secrets);
-    try {
-      const dc = nodes("datacenter")[0];
-      const { config, secretConfig } = settings();
-      const up = await adopter.run("up", { config: { ...config, type: "ionos:Datacenter", id: dc.id }, secretConfig });
-      expect(stepLines(up)).toEqual(["read ionos:Datacenter adopted"]);
-      expect(up.outputs.adopted.value).toMatchObject({ datacenterId: dc.id, location: "de/txl" });
-      await adopter.run("destroy");
-      expect(emulator.store.nodes.has(dc.path)).toBe(true);
-    } finally {
-      adopter.remove();
-    }
+    const dc = nodes("datacenter")[0];
+    const adopted = await adoptById({ type: "ionos:Datacenter", id: dc.id, settings: settings(), secrets: stack.secrets });
+    expect(adopted).toMatchObject({ datacenterId: dc.id, location: "de/txl" });
+    expect(emulator.store.nodes.has(dc.path)).toBe(true);
   });
 
   test("destroy removes everything from the cloud, and returns only once it is gone", async () => {

@@ -10,11 +10,10 @@ import * as path from "node:path";
 import { type OvhEmulator, startOvhEmulator } from "../src/emulator/ovh/emulator";
 import { describeWithEngine } from "./engine";
 import { findUp } from "./harness/project";
-import { engineStack, stepLines } from "./support/engine-stack";
+import { adoptById, engineStack, stepLines } from "./support/engine-stack";
 
 const ROOT = findUp(__dirname, "package.json")!;
 const PROGRAM = path.join(ROOT, "dist/examples/ovh/index.js");
-const ADOPT = path.join(ROOT, "dist/test/programs/adopt.js");
 
 describeWithEngine("the OVH example on the Pulumi engine", () => {
   let emulator: OvhEmulator;
@@ -119,20 +118,10 @@ describeWithEngine("the OVH example on the Pulumi engine", () => {
   });
 
   test("get adopts an existing resource by its id, and destroying that stack leaves it", async () => {
-    const adopter = engineStack(ADOPT, "engine-ovh-adopt-");
-    adopter.secrets.push(...stack.secrets);
-    try {
-      const [key] = project().sshKeys.values();
-      const { config, secretConfig } = settings();
-      const id = `${emulator.serviceName}/${key.id}`;
-      const up = await adopter.run("up", { config: { ...config, type: "ovh:CloudSshKey", id }, secretConfig });
-      expect(stepLines(up)).toEqual(["read ovh:CloudSshKey adopted"]);
-      expect(up.outputs.adopted.value).toMatchObject({ keyId: key.id, name: "deploy" });
-      await adopter.run("destroy");
-      expect(project().sshKeys.has(key.id)).toBe(true);
-    } finally {
-      adopter.remove();
-    }
+    const [key] = project().sshKeys.values();
+    const adopted = await adoptById({ type: "ovh:CloudSshKey", id: `${emulator.serviceName}/${key.id}`, settings: settings(), secrets: stack.secrets });
+    expect(adopted).toMatchObject({ keyId: key.id, name: "deploy" });
+    expect(project().sshKeys.has(key.id)).toBe(true);
   });
 
   test("destroy removes everything from the cloud", async () => {

@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type EngineEvent, LocalWorkspace, type OpMap, type StepEventMetadata } from "@pulumi/pulumi/automation";
-import { projectOf } from "../harness/project";
+import { keyValuePairs, projectOf } from "../harness/project";
 import { type EngineRun, type EngineStep, ENGINE_RUN_ENV, RESULT_FILE, backendDir, displayType, workDir } from "./layout";
 
 const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
@@ -51,19 +51,13 @@ function parse(argv: string[]) {
   if (positionals.length !== 1 || !OPERATIONS.includes(op)) throw new Error(`the operation must be one of ${OPERATIONS.join(", ")}`);
   if (!values.dir) throw new Error("--dir <stack directory> is required");
   if (!values.program) throw new Error("--program <file.js> is required");
-  const pairs = (items: string[]) =>
-    items.map((item) => {
-      const at = item.indexOf("=");
-      if (at <= 0) throw new Error(`expected key=value, got "${item}"`);
-      return [item.slice(0, at), item.slice(at + 1)] as const;
-    });
   return {
     op,
     ...values,
     dir: path.resolve(values.dir),
     program: path.resolve(values.program),
-    config: pairs(values.config),
-    secretConfig: pairs(values["secret-config"]),
+    config: keyValuePairs(values.config),
+    secretConfig: keyValuePairs(values["secret-config"]),
     parallel: values.parallel ? Number(values.parallel) : undefined,
   };
 }

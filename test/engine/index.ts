@@ -4,11 +4,11 @@
  * that `.ci/pulumi-cli` finds or built first on PATH. Suites that need the engine use
  * `describeWithEngine`: in CI a missing CLI fails them; elsewhere they skip, saying how to get it.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findUp } from "../harness/project";
+import { configArgs, findUp, runScript } from "../harness/project";
 import { type EngineRun, ENGINE_RUN_ENV, RESULT_FILE, backendDir, displayType } from "./layout";
 
 export * from "./layout";
@@ -68,12 +68,11 @@ export interface EngineResult extends EngineRun {
   stderr: string;
 }
 
-export function runEngine(options: EngineOptions): Promise<EngineResult> {
+export async function runEngine(options: EngineOptions): Promise<EngineResult> {
   const bin = pulumiBinDir();
   if (!bin) throw new Error(cliProblem);
   const args = [DRIVER, options.op, "--program", options.program, "--dir", options.dir, "--stack", options.stack ?? "dev"];
-  for (const [key, value] of Object.entries(options.config ?? {})) args.push("--config", `${key}=${value}`);
-  for (const [key, value] of Object.entries(options.secretConfig ?? {})) args.push("--secret-config", `${key}=${value}`);
+  args.push(...configArgs(options.config, options.secretConfig));
   for (const urn of options.replace ?? []) args.push("--replace", urn);
   for (const urn of options.target ?? []) args.push("--target", urn);
   if (options.parallel) args.push("--parallel", String(options.parallel));
@@ -82,20 +81,11 @@ export function runEngine(options: EngineOptions): Promise<EngineResult> {
   fs.rmSync(path.join(options.dir, RESULT_FILE), { force: true });
   // The plugin script runs `node`: this Node (22 or later) comes first, then the CLI.
   const PATH = [path.dirname(process.execPath), bin, process.env.PATH].join(path.delimiter);
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env, PATH }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const file = path.join(options.dir, RESULT_FILE);
-      if (!fs.existsSync(file)) return reject(new Error(`the engine driver wrote no result (exit ${code}):\n${stdout}\n${stderr}`));
-      const run = JSON.parse(fs.readFileSync(file, "utf8")) as EngineRun;
-      resolve({ ...run, code: code ?? 1, stdout, stderr });
-    });
-  });
+  const { code, stdout, stderr } = await runScript(args, { ...process.env, ...options.env, PATH });
+  const file = path.join(options.dir, RESULT_FILE);
+  if (!fs.existsSync(file)) throw new Error(`the engine driver wrote no result (exit ${code}):\n${stdout}\n${stderr}`);
+  const run = JSON.parse(fs.readFileSync(file, "utf8")) as EngineRun;
+  return { ...run, code, stdout, stderr };
 }
 
 export interface StateResource {

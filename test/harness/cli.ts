@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { Deployment, type Operation } from "./engine";
-import { projectOf } from "./project";
+import { keyValuePairs, projectOf } from "./project";
 import { type StackState, openState } from "./state";
 
 const OPERATIONS: Operation[] = ["up", "preview", "refresh", "destroy"];
@@ -29,13 +29,7 @@ function parse(argv: string[]) {
   if (positionals.length !== 1 || !OPERATIONS.includes(op)) throw new Error(`the operation must be one of ${OPERATIONS.join(", ")}`);
   if (!values.state) throw new Error("--state <file> is required");
   if (!values.program && (op === "up" || op === "preview")) throw new Error(`--program <file.js> is required for ${op}`);
-  const pairs = (items: string[]) =>
-    items.map((item) => {
-      const at = item.indexOf("=");
-      if (at <= 0) throw new Error(`expected key=value, got "${item}"`);
-      return [item.slice(0, at), item.slice(at + 1)] as const;
-    });
-  return { op, ...values, state: values.state, config: pairs(values.config), secretConfig: pairs(values["secret-config"]) };
+  return { op, ...values, state: values.state, config: keyValuePairs(values.config), secretConfig: keyValuePairs(values["secret-config"]) };
 }
 
 async function main(): Promise<number> {

@@ -3,10 +3,9 @@
  * `pulumi.runtime.setMocks`, its dynamic resources go to the real provider host. `runHarness`
  * starts the harness CLI (built to dist/test/harness/cli.js) as its own process, one per operation.
  */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { Operation } from "./engine";
-import { findUp } from "./project";
+import { configArgs, findUp, runScript } from "./project";
 
 export interface HarnessOptions {
   op: Operation;
@@ -30,18 +29,8 @@ export interface HarnessResult {
 export const CLI_PATH = path.join(findUp(__dirname, "package.json")!, "dist/test/harness/cli.js");
 
 export function runHarness(options: HarnessOptions): Promise<HarnessResult> {
-  const args = [CLI_PATH, options.op, "--program", options.program, "--state", options.state];
-  for (const [key, value] of Object.entries(options.config ?? {})) args.push("--config", `${key}=${value}`);
-  for (const [key, value] of Object.entries(options.secretConfig ?? {})) args.push("--secret-config", `${key}=${value}`);
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  const args = [CLI_PATH, options.op, "--program", options.program, "--state", options.state, ...configArgs(options.config, options.secretConfig)];
+  return runScript(args, { ...process.env, ...options.env });
 }
 
 /** The resource steps a harness run printed, e.g. `+ create contabo:Tag web`. */

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -22,4 +23,34 @@ export function projectOf(program: string | undefined): Project {
   if (!dir) return { name: "project", dir: process.cwd() };
   const name = /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"))?.[1];
   return { name: name ?? "project", dir };
+}
+
+/** `key=value` command-line items as pairs. */
+export function keyValuePairs(items: string[]): (readonly [string, string])[] {
+  return items.map((item) => {
+    const at = item.indexOf("=");
+    if (at <= 0) throw new Error(`expected key=value, got "${item}"`);
+    return [item.slice(0, at), item.slice(at + 1)] as const;
+  });
+}
+
+/** The `--config` and `--secret-config` arguments of the harness and engine command lines. */
+export function configArgs(config: Record<string, string> = {}, secretConfig: Record<string, string> = {}): string[] {
+  return [
+    ...Object.entries(config).flatMap(([key, value]) => ["--config", `${key}=${value}`]),
+    ...Object.entries(secretConfig).flatMap(([key, value]) => ["--secret-config", `${key}=${value}`]),
+  ];
+}
+
+/** Runs a Node script of this repository as its own process, collecting what it prints. */
+export function runScript(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
 }

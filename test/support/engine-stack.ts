@@ -4,6 +4,8 @@
  * `secrets`; a failed run throws with the engine's own diagnostics.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { findUp } from "../harness/project";
 import { type EngineOptions, type EngineResult, type EngineStep, runEngine, stateFiles, stateResources, tempDir } from "../engine";
 
 /** A step as a line: `update contabo:Instance web-1 [displayName]`. */
@@ -91,4 +93,26 @@ export function engineStack(program: string, prefix = "engine-stack-") {
     },
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+const ADOPT_PROGRAM = path.join(findUp(__dirname, "package.json")!, "dist/test/programs/adopt.js");
+
+/**
+ * Adopts one cloud resource by its id in a stack of its own (test/programs/adopt.ts): the up must
+ * read it (a `read` step), and destroying that stack must leave it. Returns the adopted outputs.
+ */
+export async function adoptById(options: { type: string; id: string; settings: Extra; secrets: string[] }): Promise<unknown> {
+  const adopter = engineStack(ADOPT_PROGRAM, "engine-adopt-");
+  adopter.secrets.push(...options.secrets);
+  try {
+    const { config, secretConfig } = options.settings;
+    const up = await adopter.run("up", { config: { ...config, type: options.type, id: options.id }, secretConfig });
+    expect(stepLines(up)).toEqual([`read ${options.type} adopted`]);
+    // Destroy forgets what it only read: the engine discards it, it deletes nothing.
+    const destroy = await adopter.run("destroy");
+    expect(stepLines(destroy)).toEqual([`discard ${options.type} adopted`]);
+    return up.outputs.adopted.value;
+  } finally {
+    adopter.remove();
+  }
 }

@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type EngineEvent, LocalWorkspace, type OpMap, type StepEventMetadata } from "@pulumi/pulumi/automation";
 import { keyValuePairs, projectOf } from "../harness/project";
-import { type EngineRun, type EngineStep, ENGINE_RUN_ENV, RESULT_FILE, backendDir, displayType, workDir } from "./layout";
+import { type EngineRun, type EngineStep, RESULT_FILE, backendDir, displayType, workDir } from "./layout";
 
 const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
 type Operation = (typeof OPERATIONS)[number];
@@ -154,8 +154,6 @@ async function main(): Promise<number> {
         envVars: {
           PULUMI_CONFIG_PASSPHRASE: "eurocloud-tests",
           PULUMI_SKIP_UPDATE_CHECK: "true",
-          // Marks the processes of this stack's runs (the provider host among them) for the tests.
-          [ENGINE_RUN_ENV]: args.dir,
         },
       },
     );

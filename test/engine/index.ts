@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { configArgs, findUp, runScript } from "../harness/project";
-import { type EngineRun, ENGINE_RUN_ENV, RESULT_FILE, backendDir, displayType } from "./layout";
+import { type EngineRun, RESULT_FILE, backendDir, displayType } from "./layout";
 
 export * from "./layout";
 
@@ -127,21 +127,6 @@ export function stateResources(stackDir: string, stack = "dev"): StateResource[]
       inputs: (r.inputs ?? {}) as Record<string, unknown>,
       outputs: (r.outputs ?? {}) as Record<string, unknown>,
     }));
-}
-
-/** The pids of the dynamic provider hosts the engine started for a stack directory (read from /proc). */
-export function providerHostPids(stackDir: string): number[] {
-  const marker = `${ENGINE_RUN_ENV}=${stackDir}\0`;
-  return fs.readdirSync("/proc").flatMap((entry) => {
-    if (!/^\d+$/.test(entry)) return [];
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (!cmdline.includes("dynamic-provider")) return [];
-      return `${fs.readFileSync(`/proc/${entry}/environ`, "utf8")}\0`.includes(marker) ? [Number(entry)] : [];
-    } catch {
-      return []; // gone meanwhile
-    }
-  });
 }
 
 /** A fresh directory for a suite's stacks. */

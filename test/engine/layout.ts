@@ -1,8 +1,6 @@
 /** Where a real-engine stack keeps its files, and what one run reports: shared by the driver and the tests. */
 import * as path from "node:path";
 
-/** Set in the environment of every process of a stack's runs (the provider host included): the stack directory. */
-export const ENGINE_RUN_ENV = "EUROCLOUD_ENGINE_STACK_DIR";
 /** What the last run reported, in the stack directory. */
 export const RESULT_FILE = "last-run.json";
 

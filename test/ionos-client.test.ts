@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { IonosEmulator } from "../src/emulator";
 import { IonosClient, type IonosSettings, ionos, ionosClient } from "../src/ionos/client";
 import { ENV_NAMES, checkAndCreate, ionosEnv, stopIonosEmulator, useIonosEmulator } from "./support/ionos";
+import { startProxy } from "./support/proxy";
 
 let emulator: IonosEmulator;
 beforeAll(async () => {
@@ -127,6 +128,35 @@ test("missing credentials are named with the config key and the environment vari
     for (const name of ENV_NAMES) delete process.env[name];
     Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, value]) => value !== undefined)));
   }
+});
+
+describe("behind a proxy, the API answering with its own URLs", () => {
+  test.each([
+    ["a Location on another host", []],
+    ["no Location at all", ["location"]],
+  ])("a write returns only when it is done (%s); every request goes to the API URL given", async (_, dropHeaders) => {
+    const target = await useIonosEmulator({ requestMs: 500 });
+    const proxy = await startProxy(target.apiUrl, { dropHeaders });
+    try {
+      const direct = new IonosClient({ apiUrl: target.apiUrl, token: target.credentials.token });
+      const { body } = await direct.accept(context, "POST", "/datacenters", { properties: { name: "behind", location: "de/fra" } }, item);
+      const path = `/datacenters/${body.id}`;
+      await direct.settled(context, path, "available", limit);
+
+      const before = target.log.entries.length;
+      const client = new IonosClient({ apiUrl: proxy.url, token: target.credentials.token });
+      await client.write(context, "PATCH", path, { name: "renamed" }, limit);
+      expect(target.store.nodes.get(path)?.properties.name).toBe("renamed");
+      await client.write(context, "DELETE", path, undefined, limit);
+      expect(target.store.nodes.has(path)).toBe(false);
+      // Waiting took status polls or reads, all of them through the proxy.
+      expect(target.log.entries.length - before).toBeGreaterThan(2);
+      expect(target.log.entries.length - before).toBe(proxy.forwarded);
+    } finally {
+      await proxy.stop();
+      await target.stop();
+    }
+  });
 });
 
 describe("adaptive polling of request status", () => {

@@ -6,7 +6,7 @@
  */
 import { type SettingsReading, bindCloud } from "../core/binding";
 import { z } from "zod";
-import { CloudApiError, type RequestContext, UnexpectedResponseError, bodyExcerpt } from "../core/errors";
+import { CloudApiError, type RequestContext, UnexpectedResponseError, bodyExcerpt, readOrUndefined } from "../core/errors";
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure } from "../core/kit";
 import { registerSecret } from "../core/redact";
@@ -184,10 +184,36 @@ export class IonosClient {
     return { body: parse(context, res, item), request: this.requestOf(res.headers.location) };
   }
 
-  /** Sends a write and waits until its request is DONE (at once when the API names no request). */
-  async write(context: RequestContext, method: Exclude<HttpMethod, "GET">, path: string, body: unknown, limit: WaitLimit): Promise<void> {
+  /**
+   * Sends a write and waits until its request is DONE. When the API names no request, waits on the
+   * resource itself (`watch`, the written path unless told): a DELETE until it is gone, any other
+   * write until it exists and is no longer BUSY.
+   */
+  async write(
+    context: RequestContext,
+    method: Exclude<HttpMethod, "GET">,
+    path: string,
+    body: unknown,
+    limit: WaitLimit,
+    watch = path,
+  ): Promise<void> {
     const { request } = await this.accept(context, method, path, body, z.unknown());
     if (request) await this.finished(context, request, limit);
+    else await this.settled(context, watch, method === "DELETE" ? "gone" : "available", limit);
+  }
+
+  /** Waits until a resource is gone, or exists and is no longer BUSY (after a write whose request is not known). */
+  async settled(context: RequestContext, path: string, until: "gone" | "available", limit: WaitLimit): Promise<void> {
+    const state = z.object({ metadata: z.object({ state: z.string().optional() }).loose().optional() }).loose();
+    await waitFor({
+      context,
+      waitingFor: `${path} to be ${until === "gone" ? "gone" : "AVAILABLE"}`,
+      poll: () => readOrUndefined(() => this.get(context, path, state)),
+      isDone: (found) => (until === "gone" ? found === undefined : found !== undefined && found.metadata?.state !== "BUSY"),
+      describe: (found) => (found ? (found.metadata?.state ?? "unknown") : "not found"),
+      ...limit,
+      pacing: REQUEST_PACING,
+    });
   }
 
   /**
@@ -244,10 +270,15 @@ export class IonosClient {
     return new Map([...listed, ...unlisted]);
   }
 
-  /** The request a write's `Location` names; only one on this API is followed (it gets our token). */
+  /**
+   * The request a write's `Location` names (`.../requests/<id>/status`). Only its id is taken: its
+   * status is read from this client's own API URL, so the token goes nowhere else, and an API
+   * reached under another name than the one it answers with (a proxy, a gateway) is still waited
+   * for.
+   */
   private requestOf(location: string | undefined): RequestRef | undefined {
-    const url = location ? new URL(location, this.settings.apiUrl + "/").toString() : "";
-    const id = url.startsWith(`${this.settings.apiUrl}/requests/`) ? /\/requests\/([^/]+)\/status$/.exec(url)?.[1] : undefined;
+    if (!location) return undefined;
+    const id = /\/requests\/([^/?#]+)\/status$/.exec(new URL(location, this.settings.apiUrl + "/").pathname)?.[1];
     return id ? { id: decodeURIComponent(id) } : undefined;
   }
 

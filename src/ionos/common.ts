@@ -1,11 +1,10 @@
 /** Shapes, ids and the create/wait pattern shared by the IONOS resources. */
 import { z } from "zod";
-import { type RequestContext, readOrUndefined } from "../core/errors";
+import { readOrUndefined } from "../core/errors";
 import type { OperationScope } from "../core/kit";
 import { idParts } from "../core/ids";
 import { createOnce } from "../core/reconcile";
-import { waitFor } from "../core/wait";
-import { type Accepted, CREATE_KEY_HEADER, type IonosClient, REQUEST_PACING, type WaitLimit } from "./client";
+import { type Accepted, CREATE_KEY_HEADER, type IonosClient, type WaitLimit } from "./client";
 
 export { timeoutMinutes } from "../core/wait";
 
@@ -27,19 +26,6 @@ export const resource = <P extends z.ZodRawShape>(properties: P) =>
 /** A path of the API from its segments, ids percent-encoded: `apiPath("datacenters", id, "lans")`. */
 export function apiPath(...segments: (string | number)[]): string {
   return segments.map((segment) => `/${encodeURIComponent(String(segment))}`).join("");
-}
-
-/** Waits until a resource is no longer BUSY (after a create whose answer, and so its request, was lost). */
-function untilAvailable(client: IonosClient, context: RequestContext, path: string, limit: WaitLimit) {
-  return waitFor({
-    context,
-    waitingFor: `${path} to be AVAILABLE`,
-    poll: () => client.get(context, path, resource({})),
-    isDone: (found) => found.metadata?.state !== "BUSY",
-    describe: (found) => found.metadata?.state ?? "unknown",
-    ...limit,
-    pacing: REQUEST_PACING,
-  });
 }
 
 /** An IONOS resource as the API returns it, with at least these fields. */
@@ -122,7 +108,7 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     const id = [...options.parentIds, accepted.body.id].join("/");
     scope.created(id, this.options.outputsOf(accepted.body, options.known, this.ids(id)));
     if (accepted.request) await client.finished(context, accepted.request, limit);
-    else await untilAvailable(client, context, this.path(id), limit);
+    else await client.settled(context, this.path(id), "available", limit);
     return { id, outputs: await this.outputs(client, scope, id, options.known) };
   }
 
@@ -135,6 +121,7 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
   ): Promise<void> {
     const context = scope.context(`${change.operation} ${this.options.noun}`);
     const limit = waitLimit(this.options.noun, change.minutes);
-    return client.write(context, change.method, this.path(id) + (change.below ?? ""), change.body, limit);
+    // Without a request to follow, the resource itself is watched (an action below it included).
+    return client.write(context, change.method, this.path(id) + (change.below ?? ""), change.body, limit, this.path(id));
   }
 }

@@ -154,8 +154,9 @@ async function attach(client: IonosClient, scope: OperationScope, id: string, se
   const { datacenterId, volumeId } = volumes.ids(id);
   const context = scope.context(`attach volume to server ${serverId}`);
   const attached = z.object({ id: z.string() }).loose();
-  if (await readOrUndefined(() => client.get(context, attachments(datacenterId, serverId) + apiPath(volumeId), attached))) return;
-  await client.write(context, "POST", attachments(datacenterId, serverId), { id: volumeId }, waitLimit("volume", minutes));
+  const attachment = attachments(datacenterId, serverId) + apiPath(volumeId);
+  if (await readOrUndefined(() => client.get(context, attachment, attached))) return;
+  await client.write(context, "POST", attachments(datacenterId, serverId), { id: volumeId }, waitLimit("volume", minutes), attachment);
 }
 
 /** Detaches; a server or attachment that is already gone is what was wanted. */

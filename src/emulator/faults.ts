@@ -40,6 +40,8 @@ export interface Fault {
 export class FaultInjector {
   /** Share of requests (0..1) that get a random fault from `kinds`. */
   rate = 0;
+  /** Draws the random faults: `Math.random` unless seeded (see `seed`). */
+  random: () => number = Math.random;
   kinds: FaultKind[] = ["429", "500", "502", "503", "reset-before", "reset-after", "latency"];
   retryAfterSeconds = 1;
   latencyMs = 500;
@@ -55,6 +57,20 @@ export class FaultInjector {
     this.queue.push(fault);
   }
 
+  /**
+   * Makes the random faults a fixed sequence of draws (mulberry32): the same seed gives the same
+   * faults to the same sequence of requests.
+   */
+  seed(seed: number): void {
+    let state = seed >>> 0;
+    this.random = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+  }
+
   clear(): void {
     this.queue.length = 0;
     this.rate = 0;
@@ -68,8 +84,8 @@ export class FaultInjector {
     let chosen: QueuedFault | undefined;
     if (index >= 0 && (this.queue[index].skip ?? 0) > 0) this.queue[index].skip! -= 1;
     else if (index >= 0) chosen = this.queue.splice(index, 1)[0];
-    else if (this.rate > 0 && this.kinds.length > 0 && Math.random() < this.rate) {
-      chosen = { kind: this.kinds[Math.floor(Math.random() * this.kinds.length)] };
+    else if (this.rate > 0 && this.kinds.length > 0 && this.random() < this.rate) {
+      chosen = { kind: this.kinds[Math.floor(this.random() * this.kinds.length)] };
     }
     if (!chosen) return undefined;
     this.injected[chosen.kind]++;

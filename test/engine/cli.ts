@@ -74,6 +74,9 @@ function changedKeys(olds: Record<string, unknown> = {}, news: Record<string, un
     .sort();
 }
 
+/** How the engine shows a secret value in its events. */
+const SECRET = "[secret]";
+
 /** The value the engine shows for an input not known yet in a preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -91,8 +94,11 @@ function stepOf(operation: Operation, metadata: StepEventMetadata): EngineStep |
   const { old, new: next } = metadata;
   const keys: string[] = [];
   if (op === "update" || op === "replace") {
-    // Changed inputs, and inputs that differ from the output of the same name (a drift that a refresh found).
-    const drifted = Object.fromEntries(Object.entries(old?.outputs ?? {}).filter(([key]) => key in (next?.inputs ?? {})));
+    // Changed inputs, and inputs that differ from the output of the same name (a drift that a
+    // refresh found); a masked secret on one side only tells nothing.
+    const drifted = Object.fromEntries(
+      Object.entries(old?.outputs ?? {}).filter(([key, value]) => key in (next?.inputs ?? {}) && value !== SECRET && next?.inputs?.[key] !== SECRET),
+    );
     keys.push(...changedKeys(old?.inputs, next?.inputs), ...changedKeys(drifted, pick(next?.inputs, Object.keys(drifted))));
   }
   if (operation === "refresh" && op === "update") keys.push(...changedKeys(old?.outputs, next?.outputs));

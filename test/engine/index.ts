@@ -96,6 +96,8 @@ export interface StateResource {
   id: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
+  /** A delete-first replacement deleted it, and the create of the replacement is still to come. */
+  pendingReplacement?: boolean;
 }
 
 /** The state files the engine wrote for a stack directory (the latest checkpoint and its backups). */
@@ -115,7 +117,7 @@ export function stateResources(stackDir: string, stack = "dev"): StateResource[]
   const file = path.join(stacks, project, `${stack}.json`);
   if (!fs.existsSync(file)) return [];
   const checkpoint = JSON.parse(fs.readFileSync(file, "utf8"));
-  const resources: { urn: string; type: string; id?: string; inputs?: object; outputs?: object; delete?: boolean }[] =
+  const resources: { urn: string; type: string; id?: string; inputs?: object; outputs?: object; pendingReplacement?: boolean }[] =
     checkpoint.checkpoint?.latest?.resources ?? [];
   return resources
     .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
@@ -126,6 +128,7 @@ export function stateResources(stackDir: string, stack = "dev"): StateResource[]
       id: r.id ?? "",
       inputs: (r.inputs ?? {}) as Record<string, unknown>,
       outputs: (r.outputs ?? {}) as Record<string, unknown>,
+      ...(r.pendingReplacement ? { pendingReplacement: true } : {}),
     }));
 }
 

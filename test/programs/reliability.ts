@@ -1,8 +1,9 @@
 /**
  * The program of test/reliability-faults.test.ts: many resources over the three clouds (tags,
- * secrets, networks, instances, data centers, LANs, IP blocks, DNS records, SSH keys), in units
- * of a few resources each, shaped by config so that one `up` creates them and a later one changes
- * every one of them (in place, or by replacement where the cloud cannot change it).
+ * secrets, networks, instances, data centers, servers and their volumes, LANs, IP blocks, DNS
+ * records, SSH keys), in units of a few resources each, shaped by config so that one `up` creates
+ * them and a later one changes every one of them (in place, or by replacement where the cloud
+ * cannot change it).
  *
  * Config: `prefix` (unique per stack: it names every resource), `count` (units), `revision`
  * (1 as created; 2 changes everything), `serviceName` (the OVH Public Cloud project), and the
@@ -37,6 +38,14 @@ for (let i = 0; i < count; i++) {
   // A few data centers, each holding several LANs (IONOS runs one request at a time per data center).
   if (i % 4 === 0) {
     datacenter = new ionos.Datacenter(`dc-${name}`, { location: "de/fra", description: `revision ${revision}` });
+    // A server restarted with more cores, and a blank volume attached to it that grows in place.
+    const server = new ionos.Server(`server-${name}`, { datacenterId: datacenter.datacenterId, cores: changed ? 2 : 1, ram: 1024 });
+    new ionos.Volume(`disk-${name}`, {
+      datacenterId: datacenter.datacenterId,
+      serverId: server.serverId,
+      size: changed ? 20 : 10,
+      licenceType: "LINUX",
+    });
   }
   new ionos.Lan(`lan-${name}`, { datacenterId: datacenter!.datacenterId, name: `lan-${name}-r${revision}` });
 

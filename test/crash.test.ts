@@ -1,26 +1,25 @@
 /**
- * Crashes: the provider host process is killed during a create, after the emulator processed the
- * request and before the answer reached the provider (the answer is held, the host killed). For
+ * Crashes, on the real Pulumi engine: the provider host process that the engine started is killed
+ * during a create, after the emulator processed the request and before the answer reached the
+ * provider (the answer is held, the host killed). For
  * each crash point, a different create of the program (the Nth create request to reach the
  * Contabo, IONOS or OVH emulator), the next `up` must end with each intended resource existing
  * exactly once in the cloud and once in the state, and nothing else: creates find what the
  * crashed run made by their create key (see src/core/kit.ts) instead of making it twice. Further
  * crash points are in the creates of replacements: an up that changes inputs which replace five
- * resources, after an up that made everything.
- * Needs `npm run build` first (the harness and the program run from dist/).
+ * resources, after an up that made everything. The crash points run a few at once, each with
+ * clouds of its own. Needs `npm run build` (the program runs from dist/) and the Pulumi CLI.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { type ContaboEmulator, type IonosEmulator, startContaboEmulator, startIonosEmulator } from "../src/emulator";
 import { type OvhEmulator, startOvhEmulator } from "../src/emulator/ovh/emulator";
-import { runHarness } from "./harness";
-import { HOST_PID_FILE_ENV } from "./harness/provider-host";
+import { type EngineOptions, RUN_MARK_ENV, describeWithEngine, killProviderHosts, runEngine, stateResources, tempDir } from "./engine";
 import { contaboEnv } from "./support/contabo";
 import { ionosEnv } from "./support/ionos";
 import { ovhKeyEnv } from "./support/ovh";
 
-const PROGRAM = path.resolve(__dirname, "../dist/test/harness/fixtures/crash-program.js");
+const PROGRAM = path.resolve(__dirname, "../dist/test/programs/crash.js");
 /** The requests that create a resource, one per resource of the program: 23 to Contabo, 7 to IONOS, 5 to OVH. */
 const CREATE_REQUEST = {
   contabo:
@@ -30,6 +29,8 @@ const CREATE_REQUEST = {
   ovh: /\/cloud\/project\/[^/]+\/(sshkey|instance|network\/private|network\/private\/[^/]+\/subnet)$|\/domain\/zone\/[^/]+\/record$/,
 };
 const OVH_PROJECT = "c0ffee00c0ffee00c0ffee00c0ffee00";
+/** What the engine reports when the provider host dies under a call. */
+const CRASH_ERROR = /error reading from server: (EOF|connection reset by peer)|transport is closing/;
 const createPoints = (cloud: "contabo" | "ionos" | "ovh", creates: number, during: "up" | "replacement") =>
   Array.from({ length: creates }, (_, index) => ({ cloud, create: index + 1, during }));
 const CRASH_POINTS = [
@@ -114,12 +115,6 @@ function cloudResources(contaboCloud: ContaboEmulator, ionosCloud: IonosEmulator
   ];
 }
 
-interface StateFile {
-  resources: { type: string; name: string; id: string }[];
-}
-const stateResources = (file: string) =>
-  (JSON.parse(fs.readFileSync(file, "utf8")) as StateFile).resources.map((r) => `${r.type.replace("pulumi-nodejs:dynamic/", "")} ${r.id}`);
-
 const typeOf = (resource: string) => resource.split(" ")[0];
 const countByType = (resources: string[]) => {
   const counts: Record<string, number> = {};
@@ -127,78 +122,76 @@ const countByType = (resources: string[]) => {
   return counts;
 };
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crash-test-"));
-const figures = { crashPoints: 0, resources: 0, duplicates: 0, orphans: 0, missing: 0 };
+const root = tempDir("crash-test-");
+const figures = { crashPoints: 0, kills: 0, resources: 0, duplicates: 0, orphans: 0, missing: 0 };
 const started = Date.now();
 
 afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(root, { recursive: true, force: true });
   const wallSeconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `crash points: ${figures.crashPoints}, resources checked: ${figures.resources}, duplicates: ${figures.duplicates}, ` +
-      `orphans: ${figures.orphans}, missing: ${figures.missing}, wall time: ${wallSeconds} s`,
+    `crash points: ${figures.crashPoints}, provider hosts killed: ${figures.kills}, resources checked: ${figures.resources}, ` +
+      `duplicates: ${figures.duplicates}, orphans: ${figures.orphans}, missing: ${figures.missing}, wall time: ${wallSeconds} s`,
   );
 });
 
-test.each(CRASH_POINTS)(
-  "a crash after $cloud create request $create of the $during was processed: the next up makes each resource exactly once",
-  async ({ cloud, create, during }) => {
-    // Fresh clouds per crash point; provisioning is quick so the runs stay short.
-    const contaboCloud = await startContaboEmulator({ provisioningMs: 300 });
-    const ionosCloud = await startIonosEmulator({ requestMs: 100 });
-    const ovhCloud = await startOvhEmulator({ buildMs: 300, projects: [OVH_PROJECT] });
-    const stateFile = path.join(dir, `state-${cloud}-${create}-${during}.json`);
-    const pidFile = path.join(dir, `host-${cloud}-${create}-${during}.pid`);
-    const env = { ...contaboEnv(contaboCloud), ...ionosEnv(ionosCloud), ...ovhKeyEnv(ovhCloud), [HOST_PID_FILE_ENV]: pidFile };
-    const config = { ovhProject: OVH_PROJECT, replaced: String(during === "replacement") };
-    try {
-      if (during === "replacement") {
-        const first = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env, config: { ...config, replaced: "false" } });
-        if (first.code !== 0) throw new Error(`the first up failed:\n${first.stdout}\n${first.stderr}`);
+describeWithEngine("crashes of the provider host, on the Pulumi engine", () => {
+  test.concurrent.each(CRASH_POINTS)(
+    "a crash after $cloud create request $create of the $during was processed: the next up makes each resource exactly once",
+    async ({ cloud, create, during }) => {
+      // Fresh clouds per crash point; provisioning is quick so the runs stay short.
+      const contaboCloud = await startContaboEmulator({ provisioningMs: 300 });
+      const ionosCloud = await startIonosEmulator({ requestMs: 100 });
+      const ovhCloud = await startOvhEmulator({ buildMs: 300, projects: [OVH_PROJECT] });
+      const mark = `${cloud}-${create}-${during}`;
+      const dir = path.join(root, mark);
+      const env = { ...contaboEnv(contaboCloud), ...ionosEnv(ionosCloud), ...ovhKeyEnv(ovhCloud), [RUN_MARK_ENV]: mark };
+      const up = (replaced: boolean) =>
+        runEngine({ op: "up", program: PROGRAM, dir, env, config: { ovhProject: OVH_PROJECT, replaced: String(replaced) } } satisfies EngineOptions);
+      try {
+        if (during === "replacement") {
+          const first = await up(false);
+          if (first.code !== 0) throw new Error(`the first up failed:\n${first.stdout}\n${first.stderr}`);
+        }
+        let killed: number[] = [];
+        const crashing = { contabo: contaboCloud, ionos: ionosCloud, ovh: ovhCloud }[cloud];
+        crashing.faults.next({
+          kind: "hold-after",
+          match: { method: "POST", path: CREATE_REQUEST[cloud] },
+          skip: create - 1,
+          onHeld: () => {
+            killed = killProviderHosts(mark);
+          },
+        });
+        const crashed = await up(during === "replacement");
+        expect(killed).toHaveLength(1);
+        expect(crashed.code).not.toBe(0);
+        expect(crashed.errors.join("\n")).toMatch(CRASH_ERROR);
+
+        const rerun = await up(during === "replacement");
+        if (rerun.code !== 0) throw new Error(`the up after the crash failed:\n${rerun.stdout}\n${rerun.stderr}`);
+
+        const inCloud = cloudResources(contaboCloud, ionosCloud, ovhCloud);
+        const state = stateResources(dir).map((r) => `${r.type} ${r.id}`);
+        const cloudCounts = countByType(inCloud);
+        const duplicates = Object.entries(cloudCounts).reduce((sum, [type, n]) => sum + Math.max(0, n - (INTENDED[type] ?? 0)), 0);
+        const orphans = inCloud.filter((resource) => !state.includes(resource));
+        const missing = state.filter((resource) => !inCloud.includes(resource));
+        figures.crashPoints++;
+        figures.kills += killed.length;
+        figures.resources += state.length;
+        figures.duplicates += duplicates;
+        figures.orphans += orphans.length;
+        figures.missing += missing.length;
+
+        expect({ duplicates, orphans, missing }).toEqual({ duplicates: 0, orphans: [], missing: [] });
+        expect(new Set(state).size).toBe(state.length);
+        expect(countByType(state)).toEqual(INTENDED);
+        expect(cloudCounts).toEqual(INTENDED);
+      } finally {
+        await Promise.all([contaboCloud.stop(), ionosCloud.stop(), ovhCloud.stop()]);
       }
-      let killed: string | undefined;
-      const crashing = { contabo: contaboCloud, ionos: ionosCloud, ovh: ovhCloud }[cloud];
-      crashing.faults.next({
-        kind: "hold-after",
-        match: { method: "POST", path: CREATE_REQUEST[cloud] },
-        skip: create - 1,
-        onHeld: () => {
-          try {
-            const pid = Number(fs.readFileSync(pidFile, "utf8"));
-            process.kill(pid, "SIGKILL");
-            killed = `killed ${pid}`;
-          } catch (error) {
-            killed = `could not kill the provider host: ${error}`;
-          }
-        },
-      });
-      const crashed = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env, config });
-      expect(killed).toMatch(/^killed/);
-      expect(crashed.code).toBe(1);
-      expect(crashed.stderr).toMatch(/the dynamic provider host died \(killed by SIGKILL\)/);
-
-      const rerun = await runHarness({ op: "up", program: PROGRAM, state: stateFile, env, config });
-      if (rerun.code !== 0) throw new Error(`the up after the crash failed:\n${rerun.stdout}\n${rerun.stderr}`);
-
-      const inCloud = cloudResources(contaboCloud, ionosCloud, ovhCloud);
-      const state = stateResources(stateFile);
-      const cloudCounts = countByType(inCloud);
-      const duplicates = Object.entries(cloudCounts).reduce((sum, [type, n]) => sum + Math.max(0, n - (INTENDED[type] ?? 0)), 0);
-      const orphans = inCloud.filter((resource) => !state.includes(resource));
-      const missing = state.filter((resource) => !inCloud.includes(resource));
-      figures.crashPoints++;
-      figures.resources += state.length;
-      figures.duplicates += duplicates;
-      figures.orphans += orphans.length;
-      figures.missing += missing.length;
-
-      expect({ duplicates, orphans, missing }).toEqual({ duplicates: 0, orphans: [], missing: [] });
-      expect(new Set(state).size).toBe(state.length);
-      expect(countByType(state)).toEqual(INTENDED);
-      expect(cloudCounts).toEqual(INTENDED);
-    } finally {
-      await Promise.all([contaboCloud.stop(), ionosCloud.stop(), ovhCloud.stop()]);
-    }
-  },
-  120_000,
-);
+    },
+    300_000,
+  );
+});

@@ -132,5 +132,30 @@ export function stateResources(stackDir: string, stack = "dev"): StateResource[]
     }));
 }
 
+/**
+ * Put in a run's `env` with a value of its own (`{ [RUN_MARK_ENV]: mark }`), it marks the
+ * processes of that run: the engine passes its environment on to the provider host it starts.
+ */
+export const RUN_MARK_ENV = "EUROCLOUD_ENGINE_RUN";
+
+/**
+ * Kills (SIGKILL) the dynamic-provider hosts that the engine started for the runs marked `mark`,
+ * found in /proc by their command line and environment (Linux), and returns their pids.
+ */
+export function killProviderHosts(mark: string): number[] {
+  const killed: number[] = [];
+  for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number)) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider")) continue;
+      if (!fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${RUN_MARK_ENV}=${mark}`)) continue;
+      process.kill(pid, "SIGKILL");
+      killed.push(pid);
+    } catch {
+      // Gone meanwhile, or another user's process.
+    }
+  }
+  return killed;
+}
+
 /** A fresh directory for a suite's stacks. */
 export const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));

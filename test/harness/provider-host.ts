@@ -4,7 +4,6 @@
  * same requests the engine sends.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import * as fs from "node:fs";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as readline from "node:readline";
@@ -68,8 +67,6 @@ function hostEnvironment(): NodeJS.ProcessEnv {
 
 type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
 
-/** When set, the harness writes the provider host's pid to this file (crash tests kill it). */
-export const HOST_PID_FILE_ENV = "EUROCLOUD_HARNESS_HOST_PID_FILE";
 /** How long a failed call waits for the host's exit to tell a crash from an error it answered. */
 const EXIT_GRACE_MS = 2_000;
 
@@ -106,8 +103,6 @@ export class ProviderHost {
       child.once("exit", (code) => reject(new Error(`the dynamic provider host exited (code ${code}) before listening`)));
     });
     lines.on("line", (line) => process.stderr.write(`${line}\n`));
-    const pidFile = process.env[HOST_PID_FILE_ENV];
-    if (pidFile) fs.writeFileSync(pidFile, String(child.pid));
     const client = new ResourceProviderClient(`127.0.0.1:${port.trim()}`, grpc.credentials.createInsecure());
     return new ProviderHost(child, client);
   }

@@ -1,18 +1,18 @@
 /**
  * No credential or secret value in plain text (nor URL-encoded, JSON-escaped or base64) anywhere
- * the provider writes: the three examples run through the harness (the real provider host) with
+ * the provider writes: the three examples run on the real Pulumi engine with
  * recognizable canaries for every credential, given as environment variables and, in another
  * run, as secret stack config, and for every secret input. Each run goes through failing ups
  * first (the emulator answers 400 quoting the whole request back, credentials included), then up,
- * an up without changes, an in-place update, refresh and destroy. After every step the state
- * file (with its `__provider` texts) and the harness output (which carries the provider host's
- * stdout and stderr, and the error messages) are scanned. The canaries must have reached the
- * emulators, so the test cannot pass by not using them.
- * Needs `npm run build` first (the harness CLI and the examples run from dist/).
+ * an up without changes, an in-place update, refresh and destroy. After every step every state
+ * file and backup the engine wrote (with their `__provider` texts), the stack's config file, the
+ * CLI's output, every diagnostic the engine reported (the provider host's output among them) and
+ * the error messages are scanned. The canaries must have reached the emulators, so the test
+ * cannot pass by not using them.
+ * Needs `npm run build` (the examples run from dist/) and the Pulumi CLI.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { CONTABO_SETTINGS } from "../src/contabo/client";
 import type { SettingSpec } from "../src/core/settings";
@@ -20,12 +20,12 @@ import { startContaboEmulator, startIonosEmulator, startOvhEmulator } from "../s
 import type { EmulatorServer } from "../src/emulator/server";
 import { IONOS_SETTINGS } from "../src/ionos/client";
 import { OVH_SETTINGS } from "../src/ovh/client";
-import { type HarnessOptions, runHarness } from "./harness";
+import { type EngineOptions, describeWithEngine, runEngine, stateFiles, stateResources, tempDir, workDir } from "./engine";
 import { findUp } from "./harness/project";
 
 const ROOT = findUp(__dirname, "package.json")!;
 const program = (cloud: string) => path.join(ROOT, `dist/examples/${cloud}/index.js`);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-test-"));
+const dir = tempDir("secrets-test-");
 
 /** One tag per test run, so a hit can only come from this run. */
 const TAG = randomBytes(4).toString("hex");
@@ -104,7 +104,7 @@ function encodings(value: string): Record<string, string> {
 
 /** Everything scanned, by place. */
 const places: { place: string; text: string }[] = [];
-/** Harness runs, error messages and `__provider` texts scanned. */
+/** Engine runs, error messages and `__provider` texts scanned. */
 const counts = { runs: 0, errorMessages: 0, providers: 0, stateFiles: 0 };
 
 function collectProviders(value: unknown, found: string[] = []): string[] {
@@ -143,45 +143,49 @@ interface Lifecycle {
 }
 
 async function runLifecycle(life: Lifecycle): Promise<void> {
-  const stateFile = path.join(dir, `${life.cloud}-${life.label.replace(/\W+/g, "-")}.json`);
+  const stackDir = path.join(dir, `${life.cloud}-${life.label.replace(/\W+/g, "-")}`);
   const specs = { contabo: CONTABO_SETTINGS, ionos: IONOS_SETTINGS, ovh: OVH_SETTINGS }[life.cloud];
   const env = { ...blankEnv(specs), ...(life.via === "env" ? asEnv([...life.endpoints, ...life.credentials]) : {}) };
   let first = true;
 
-  const step = async (title: string, op: HarnessOptions["op"], extra: Record<string, string> = {}) => {
-    const result = await runHarness({
+  const step = async (title: string, op: EngineOptions["op"], extra: Record<string, string> = {}) => {
+    const result = await runEngine({
       op,
       program: program(life.cloud),
-      state: stateFile,
+      dir: stackDir,
       env,
-      // Config given once stays in the state file for the later steps.
+      // Config given once stays in the stack's config file for the later steps.
       config: { ...(first && life.via === "config" ? asConfig(life.endpoints) : {}), ...(first ? life.config : {}), ...extra },
       secretConfig: first ? { ...(life.via === "config" ? asConfig(life.credentials) : {}), ...life.secretConfig } : {},
     });
     first = false;
     const where = `${life.cloud} ${life.label}, ${title}`;
     counts.runs++;
-    places.push({ place: `${where}: harness stdout`, text: result.stdout });
-    places.push({ place: `${where}: harness stderr (with the provider host's stdout and stderr)`, text: result.stderr });
-    const errors = result.stderr.split("\n").filter((line) => line.startsWith("error: "));
-    counts.errorMessages += errors.length;
-    places.push(...errors.map((text, i) => ({ place: `${where}: error message ${i + 1}`, text })));
-    if (fs.existsSync(stateFile)) {
-      const text = fs.readFileSync(stateFile, "utf8");
+    places.push({ place: `${where}: CLI stdout`, text: result.stdout });
+    places.push({ place: `${where}: CLI stderr`, text: result.stderr });
+    places.push({ place: `${where}: the engine's diagnostics (the provider host's output among them)`, text: JSON.stringify(result.diagnostics) });
+    counts.errorMessages += result.errors.length;
+    places.push(...result.errors.map((text, i) => ({ place: `${where}: error message ${i + 1}`, text })));
+    for (const file of stateFiles(stackDir)) {
+      const text = fs.readFileSync(file, "utf8");
       counts.stateFiles++;
-      places.push({ place: `${where}: state file`, text });
-      const providers = collectProviders(JSON.parse(text));
+      places.push({ place: `${where}: ${path.relative(stackDir, file)}`, text });
+      // The checkpoints and their backups are JSON (`dev.json`, `dev.json.bak`); the backend's meta.yaml is text.
+      const providers = /\.json(\.bak)?$/.test(file) ? collectProviders(JSON.parse(text)) : [];
       counts.providers += providers.length;
-      places.push(...providers.map((text, i) => ({ place: `${where}: __provider ${i + 1}`, text })));
+      places.push(...providers.map((text, i) => ({ place: `${where}: ${path.basename(file)}, __provider ${i + 1}`, text })));
     }
-    return { ...result, errors };
+    for (const file of fs.readdirSync(workDir(stackDir)).filter((name) => name.endsWith(".yaml"))) {
+      places.push({ place: `${where}: ${file}`, text: fs.readFileSync(path.join(workDir(stackDir), file), "utf8") });
+    }
+    return result;
   };
 
   for (const echo of life.echoes) {
     life.emulator.faults.next({ kind: "echo", match: echo });
     const failed = await step(`up failing on an echoed ${echo.method} ${echo.path.source}`, "up");
     // The echo came back as the error, redacted.
-    expect(failed.code).toBe(1);
+    expect(failed.code).not.toBe(0);
     expect(failed.errors.join("\n")).toMatch(/HTTP 400: .*Bad request: .*\[redacted\]/);
   }
   const expectOk = (result: { code: number; stdout: string; stderr: string }) => {
@@ -191,14 +195,14 @@ async function runLifecycle(life: Lifecycle): Promise<void> {
   if (life.update) {
     const again = await step("up without changes", "up");
     expectOk(again);
-    expect(again.stdout).toMatch(/^Resources: \d+ unchanged$/m);
+    expect(Object.keys(again.summary)).toEqual(["same"]);
     const updated = await step("in-place update", "up", life.update);
     expectOk(updated);
-    expect(updated.stdout).toMatch(/Resources: 1 updated/);
+    expect(updated.summary.update).toBe(1);
     expectOk(await step("refresh", "refresh"));
   }
   expectOk(await step("destroy", "destroy"));
-  expect(JSON.parse(fs.readFileSync(stateFile, "utf8")).resources).toEqual([]);
+  expect(stateResources(stackDir)).toEqual([]);
 }
 
 const settings = (specs: Record<string, SettingSpec>, values: Record<string, string>): Setting[] =>
@@ -224,107 +228,109 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test.concurrent("Contabo: every credential as environment variables, then as secret config; secret inputs", async () => {
-  const [contabo] = await emulators;
-  const endpoints = settings(CONTABO_SETTINGS, { apiUrl: contabo.url, tokenUrl: contabo.tokenUrl });
-  const credentials = settings(CONTABO_SETTINGS, CANARIES.contabo);
-  const tokensBefore = contabo.tokensIssued;
-  for (const via of ["env", "config"] as const) {
-    await runLifecycle({
-      cloud: "contabo",
-      label: `credentials as ${via}`,
-      emulator: contabo,
-      endpoints,
-      credentials,
-      via,
-      config: {},
-      secretConfig: SECRET_VALUES.contabo,
-      echoes: [
-        { method: "POST", path: /\/token$/ },
-        { method: "POST", path: /^\/v1\/secrets$/ },
-        { method: "POST", path: /^\/v1\/compute\/instances$/ },
-      ],
-      update: { displayName: "web-renamed" },
-    });
-  }
-  // The canaries reached the emulator: it gave tokens for exactly these credentials, and got the secret values.
-  expect(contabo.tokensIssued - tokensBefore).toBeGreaterThanOrEqual(2);
-  expect(authenticated(contabo)).toBeGreaterThan(0);
-  for (const value of Object.values(SECRET_VALUES.contabo)) expect(sent(contabo, value)).toBe(true);
-}, 900_000);
+describeWithEngine("secrets on the Pulumi engine", () => {
+  test.concurrent("Contabo: every credential as environment variables, then as secret config; secret inputs", async () => {
+    const [contabo] = await emulators;
+    const endpoints = settings(CONTABO_SETTINGS, { apiUrl: contabo.url, tokenUrl: contabo.tokenUrl });
+    const credentials = settings(CONTABO_SETTINGS, CANARIES.contabo);
+    const tokensBefore = contabo.tokensIssued;
+    for (const via of ["env", "config"] as const) {
+      await runLifecycle({
+        cloud: "contabo",
+        label: `credentials as ${via}`,
+        emulator: contabo,
+        endpoints,
+        credentials,
+        via,
+        config: {},
+        secretConfig: SECRET_VALUES.contabo,
+        echoes: [
+          { method: "POST", path: /\/token$/ },
+          { method: "POST", path: /^\/v1\/secrets$/ },
+          { method: "POST", path: /^\/v1\/compute\/instances$/ },
+        ],
+        update: { displayName: "web-renamed" },
+      });
+    }
+    // The canaries reached the emulator: it gave tokens for exactly these credentials, and got the secret values.
+    expect(contabo.tokensIssued - tokensBefore).toBeGreaterThanOrEqual(2);
+    expect(authenticated(contabo)).toBeGreaterThan(0);
+    for (const value of Object.values(SECRET_VALUES.contabo)) expect(sent(contabo, value)).toBe(true);
+  }, 900_000);
 
-test.concurrent("IONOS: a token, and a user name and password, each as environment variables and as secret config; secret inputs", async () => {
-  const [, ionos] = await emulators;
-  const endpoints = settings(IONOS_SETTINGS, { apiUrl: ionos.apiUrl });
-  const token = settings(IONOS_SETTINGS, { token: CANARIES.ionos.token });
-  const userAndPassword = settings(IONOS_SETTINGS, { username: CANARIES.ionos.username, password: CANARIES.ionos.password });
-  const tokenEcho = { method: "GET", path: /\/auth\/v1\/tokens\/generate$/ };
-  const firstWrite = { method: "POST", path: /\/datacenters$/ };
-  const volume = { method: "POST", path: /\/volumes$/ };
-  const base = { cloud: "ionos" as const, emulator: ionos, endpoints, config: {}, secretConfig: SECRET_VALUES.ionos };
-  const tokensBefore = ionos.tokensIssued;
-  const authenticatedBefore = authenticated(ionos);
-  await runLifecycle({ ...base, label: "token as env", credentials: token, via: "env", echoes: [firstWrite, volume], update: { cores: "4" } });
-  const byToken = authenticated(ionos) - authenticatedBefore;
-  await runLifecycle({ ...base, label: "user and password as config", credentials: userAndPassword, via: "config", echoes: [tokenEcho, volume], update: { cores: "4" } });
-  await runLifecycle({ ...base, label: "token as config", credentials: token, via: "config", echoes: [firstWrite] });
-  await runLifecycle({ ...base, label: "user and password as env", credentials: userAndPassword, via: "env", echoes: [tokenEcho] });
-  // The token was accepted on its own; the user name and password minted tokens.
-  expect(byToken).toBeGreaterThan(0);
-  expect(ionos.tokensIssued - tokensBefore).toBeGreaterThanOrEqual(2);
-  for (const value of Object.values(SECRET_VALUES.ionos)) expect(sent(ionos, value)).toBe(true);
-}, 900_000);
+  test.concurrent("IONOS: a token, and a user name and password, each as environment variables and as secret config; secret inputs", async () => {
+    const [, ionos] = await emulators;
+    const endpoints = settings(IONOS_SETTINGS, { apiUrl: ionos.apiUrl });
+    const token = settings(IONOS_SETTINGS, { token: CANARIES.ionos.token });
+    const userAndPassword = settings(IONOS_SETTINGS, { username: CANARIES.ionos.username, password: CANARIES.ionos.password });
+    const tokenEcho = { method: "GET", path: /\/auth\/v1\/tokens\/generate$/ };
+    const firstWrite = { method: "POST", path: /\/datacenters$/ };
+    const volume = { method: "POST", path: /\/volumes$/ };
+    const base = { cloud: "ionos" as const, emulator: ionos, endpoints, config: {}, secretConfig: SECRET_VALUES.ionos };
+    const tokensBefore = ionos.tokensIssued;
+    const authenticatedBefore = authenticated(ionos);
+    await runLifecycle({ ...base, label: "token as env", credentials: token, via: "env", echoes: [firstWrite, volume], update: { cores: "4" } });
+    const byToken = authenticated(ionos) - authenticatedBefore;
+    await runLifecycle({ ...base, label: "user and password as config", credentials: userAndPassword, via: "config", echoes: [tokenEcho, volume], update: { cores: "4" } });
+    await runLifecycle({ ...base, label: "token as config", credentials: token, via: "config", echoes: [firstWrite] });
+    await runLifecycle({ ...base, label: "user and password as env", credentials: userAndPassword, via: "env", echoes: [tokenEcho] });
+    // The token was accepted on its own; the user name and password minted tokens.
+    expect(byToken).toBeGreaterThan(0);
+    expect(ionos.tokensIssued - tokensBefore).toBeGreaterThanOrEqual(2);
+    for (const value of Object.values(SECRET_VALUES.ionos)) expect(sent(ionos, value)).toBe(true);
+  }, 900_000);
 
-test.concurrent("OVH: application keys, and OAuth2 client credentials, each as environment variables and as secret config; secret inputs", async () => {
-  const [, , ovh] = await emulators;
-  const keys = settings(OVH_SETTINGS, { applicationKey: CANARIES.ovh.applicationKey, applicationSecret: CANARIES.ovh.applicationSecret, consumerKey: CANARIES.ovh.consumerKey });
-  const oauth2 = settings(OVH_SETTINGS, { clientId: CANARIES.ovh.clientId, clientSecret: CANARIES.ovh.clientSecret });
-  const keyEndpoints = settings(OVH_SETTINGS, { endpoint: ovh.apiUrl });
-  const oauth2Endpoints = settings(OVH_SETTINGS, { endpoint: ovh.apiUrl, oauth2TokenUrl: ovh.tokenUrl });
-  const tokenEcho = { method: "POST", path: /\/auth\/oauth2\/token$/ };
-  const signedWrite = { method: "POST", path: /\/sshkey$/ };
-  const instance = { method: "POST", path: /\/instance$/ };
-  const base = { cloud: "ovh" as const, emulator: ovh, config: { serviceName: ovh.serviceName }, secretConfig: SECRET_VALUES.ovh };
-  const before = authenticated(ovh);
-  await runLifecycle({ ...base, label: "application keys as env", endpoints: keyEndpoints, credentials: keys, via: "env", echoes: [signedWrite, instance], update: { flavor: "b2-15" } });
-  const bySignature = authenticated(ovh) - before;
-  const tokensBefore = ovh.tokensIssued;
-  await runLifecycle({ ...base, label: "OAuth2 as config", endpoints: oauth2Endpoints, credentials: oauth2, via: "config", echoes: [tokenEcho, instance], update: { flavor: "b2-15" } });
-  await runLifecycle({ ...base, label: "application keys as config", endpoints: keyEndpoints, credentials: keys, via: "config", echoes: [signedWrite] });
-  await runLifecycle({ ...base, label: "OAuth2 as env", endpoints: oauth2Endpoints, credentials: oauth2, via: "env", echoes: [tokenEcho] });
-  // Requests signed with the canary keys were accepted; the OAuth2 canaries got tokens.
-  expect(bySignature).toBeGreaterThan(0);
-  expect(ovh.tokensIssued - tokensBefore).toBeGreaterThanOrEqual(2);
-  for (const value of Object.values(SECRET_VALUES.ovh)) expect(sent(ovh, value)).toBe(true);
-}, 900_000);
+  test.concurrent("OVH: application keys, and OAuth2 client credentials, each as environment variables and as secret config; secret inputs", async () => {
+    const [, , ovh] = await emulators;
+    const keys = settings(OVH_SETTINGS, { applicationKey: CANARIES.ovh.applicationKey, applicationSecret: CANARIES.ovh.applicationSecret, consumerKey: CANARIES.ovh.consumerKey });
+    const oauth2 = settings(OVH_SETTINGS, { clientId: CANARIES.ovh.clientId, clientSecret: CANARIES.ovh.clientSecret });
+    const keyEndpoints = settings(OVH_SETTINGS, { endpoint: ovh.apiUrl });
+    const oauth2Endpoints = settings(OVH_SETTINGS, { endpoint: ovh.apiUrl, oauth2TokenUrl: ovh.tokenUrl });
+    const tokenEcho = { method: "POST", path: /\/auth\/oauth2\/token$/ };
+    const signedWrite = { method: "POST", path: /\/sshkey$/ };
+    const instance = { method: "POST", path: /\/instance$/ };
+    const base = { cloud: "ovh" as const, emulator: ovh, config: { serviceName: ovh.serviceName }, secretConfig: SECRET_VALUES.ovh };
+    const before = authenticated(ovh);
+    await runLifecycle({ ...base, label: "application keys as env", endpoints: keyEndpoints, credentials: keys, via: "env", echoes: [signedWrite, instance], update: { flavor: "b2-15" } });
+    const bySignature = authenticated(ovh) - before;
+    const tokensBefore = ovh.tokensIssued;
+    await runLifecycle({ ...base, label: "OAuth2 as config", endpoints: oauth2Endpoints, credentials: oauth2, via: "config", echoes: [tokenEcho, instance], update: { flavor: "b2-15" } });
+    await runLifecycle({ ...base, label: "application keys as config", endpoints: keyEndpoints, credentials: keys, via: "config", echoes: [signedWrite] });
+    await runLifecycle({ ...base, label: "OAuth2 as env", endpoints: oauth2Endpoints, credentials: oauth2, via: "env", echoes: [tokenEcho] });
+    // Requests signed with the canary keys were accepted; the OAuth2 canaries got tokens.
+    expect(bySignature).toBeGreaterThan(0);
+    expect(ovh.tokensIssued - tokensBefore).toBeGreaterThanOrEqual(2);
+    for (const value of Object.values(SECRET_VALUES.ovh)) expect(sent(ovh, value)).toBe(true);
+  }, 900_000);
 
-test("no canary, in any encoding, in any state file, __provider, harness or provider host output, or error message", () => {
-  const hits: string[] = [];
-  const table: string[] = [];
-  for (const c of canaries) {
-    let found = 0;
-    for (const { place, text } of places) {
-      const forms = { [`recognizable part ${c.core}`]: c.core, ...encodings(c.value) };
-      for (const [encoding, form] of Object.entries(forms)) {
-        if (text.includes(form)) {
-          found++;
-          hits.push(`${c.name} (${encoding}) in ${place}`);
+  test("no canary, in any encoding, in any state file, __provider, config file, CLI output, engine diagnostic or error message", () => {
+    const hits: string[] = [];
+    const table: string[] = [];
+    for (const c of canaries) {
+      let found = 0;
+      for (const { place, text } of places) {
+        const forms = { [`recognizable part ${c.core}`]: c.core, ...encodings(c.value) };
+        for (const [encoding, form] of Object.entries(forms)) {
+          if (text.includes(form)) {
+            found++;
+            hits.push(`${c.name} (${encoding}) in ${place}`);
+          }
         }
       }
+      table.push(`  ${c.name.padEnd(44)} ${found}`);
     }
-    table.push(`  ${c.name.padEnd(44)} ${found}`);
-  }
-  const bytes = places.reduce((n, { text }) => n + Buffer.byteLength(text), 0);
-  console.log(
-    [
-      `secrets scan: ${places.length} places, ${(bytes / 1024).toFixed(0)} KB, from ${counts.runs} harness runs: ${counts.stateFiles} state files, ` +
-        `${counts.providers} __provider texts, ${counts.errorMessages} error messages, every run's stdout and stderr`,
-      `canaries: ${canaries.length}, each searched plain, by its recognizable part, URL- and form-encoded, JSON-escaped, base64 and base64url`,
-      "hits per canary:",
-      ...table,
-    ].join("\n"),
-  );
-  expect(counts.runs).toBeGreaterThanOrEqual(40);
-  expect(counts.errorMessages).toBeGreaterThanOrEqual(14);
-  expect(hits).toEqual([]);
+    const bytes = places.reduce((n, { text }) => n + Buffer.byteLength(text), 0);
+    console.log(
+      [
+        `secrets scan: ${places.length} places, ${(bytes / 1024).toFixed(0)} KB, from ${counts.runs} engine runs: ${counts.stateFiles} state files, ` +
+          `${counts.providers} __provider texts, ${counts.errorMessages} error messages, every run's output, diagnostics and config file`,
+        `canaries: ${canaries.length}, each searched plain, by its recognizable part, URL- and form-encoded, JSON-escaped, base64 and base64url`,
+        "hits per canary:",
+        ...table,
+      ].join("\n"),
+    );
+    expect(counts.runs).toBeGreaterThanOrEqual(40);
+    expect(counts.errorMessages).toBeGreaterThanOrEqual(14);
+    expect(hits).toEqual([]);
+  });
 });

@@ -8,7 +8,8 @@
  * crashed run made by their create key (see src/core/kit.ts) instead of making it twice. Further
  * crash points are in the creates of replacements: an up that changes inputs which replace five
  * resources, after an up that made everything. The crash points run a few at once, each with
- * clouds of its own. Needs `npm run build` (the program runs from dist/) and the Pulumi CLI.
+ * clouds of its own. And lost answers: every create request of the program is processed and its
+ * connection dropped before the answer; the one up must still make each resource exactly once. Needs `npm run build` (the program runs from dist/) and the Pulumi CLI.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -135,7 +136,34 @@ afterAll(() => {
   );
 });
 
-describeWithEngine("crashes of the provider host, on the Pulumi engine", () => {
+describeWithEngine("crashes of the provider host and lost answers, on the Pulumi engine", () => {
+  test("every create of the program loses its answer (processed, then the connection drops): one up makes each resource exactly once", async () => {
+    const contaboCloud = await startContaboEmulator({ provisioningMs: 300 });
+    const ionosCloud = await startIonosEmulator({ requestMs: 100 });
+    const ovhCloud = await startOvhEmulator({ buildMs: 300, projects: [OVH_PROJECT] });
+    const clouds = { contabo: contaboCloud, ionos: ionosCloud, ovh: ovhCloud };
+    try {
+      const creates = { contabo: 23, ionos: 7, ovh: 5 };
+      for (const [cloud, n] of Object.entries(creates) as [keyof typeof creates, number][]) {
+        for (let i = 0; i < n; i++) clouds[cloud].faults.next({ kind: "reset-after", match: { method: "POST", path: CREATE_REQUEST[cloud] } });
+      }
+      const dir = path.join(root, "lost-answers");
+      const env = { ...contaboEnv(contaboCloud), ...ionosEnv(ionosCloud), ...ovhKeyEnv(ovhCloud) };
+      const up = await runEngine({ op: "up", program: PROGRAM, dir, env, config: { ovhProject: OVH_PROJECT, replaced: "false" } });
+      if (up.code !== 0) throw new Error(`the up failed:\n${up.stdout}\n${up.stderr}`);
+
+      const lost = Object.fromEntries(Object.entries(clouds).map(([cloud, emulator]) => [cloud, emulator.faults.injected["reset-after"]]));
+      const inCloud = cloudResources(contaboCloud, ionosCloud, ovhCloud);
+      const state = stateResources(dir).map((r) => `${r.type} ${r.id}`);
+      console.log(`lost answers: ${JSON.stringify(lost)}; ${state.length} resources in the state, ${inCloud.length} in the clouds`);
+      expect(lost).toEqual(creates);
+      expect(countByType(inCloud)).toEqual(INTENDED);
+      expect([...state].sort()).toEqual([...inCloud].sort());
+    } finally {
+      await Promise.all(Object.values(clouds).map((emulator) => emulator.stop()));
+    }
+  }, 300_000);
+
   test.concurrent.each(CRASH_POINTS)(
     "a crash after $cloud create request $create of the $during was processed: the next up makes each resource exactly once",
     async ({ cloud, create, during }) => {

@@ -2,7 +2,9 @@
  * Lost responses: for the create of every resource type of the three clouds (24), the cloud
  * processes the request and the connection drops before the answer arrives (`reset-after`).
  * The create must still succeed, and exactly one resource must result: no second tag, network,
- * disk or record, and for Contabo instances and object storages no second paid order.
+ * disk or record, and for Contabo instances and object storages no second paid order. The
+ * provider's operations are called directly, one type at a time; test/crash.test.ts loses the
+ * answer of every create of one program at once on the real Pulumi engine.
  */
 import "../src/index";
 import { operationsFor } from "../src/core/registry";

@@ -1,14 +1,13 @@
 /**
  * Bounded waits: every long wait of the providers, made to hang in the emulators (an instance that
- * never leaves `provisioning` or `BUILD`, an IONOS request stuck `RUNNING`, ...), run through the
- * harness with the real provider host and a short `timeoutMinutes` (the input users set). Each
+ * never leaves `provisioning` or `BUILD`, an IONOS request stuck `RUNNING`, ...), run on the real
+ * Pulumi engine with a short `timeoutMinutes` (the input users set). Each
  * create must fail within its timeout plus a small slack, with an error naming the cloud, the
  * operation, the resource, what it waited for and how to raise the limit; progress lines must
  * show during the wait; and the created resource must stay in the state (a partial failure).
- * Needs `npm run build` first (the harness CLI and the program run from dist/).
+ * Needs `npm run build` (the program runs from dist/) and the Pulumi CLI.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import {
   type ContaboEmulator,
@@ -19,23 +18,23 @@ import {
   startOvhEmulator,
 } from "../src/emulator";
 import type { EmulatorServer } from "../src/emulator/server";
-import { runHarness } from "./harness";
+import { describeWithEngine, runEngine, stateResources, tempDir } from "./engine";
 import { findUp } from "./harness/project";
 import { contaboEnv } from "./support/contabo";
 import { ionosEnv } from "./support/ionos";
 import { ovhKeyEnv } from "./support/ovh";
 
-const PROGRAM = path.join(findUp(__dirname, "package.json")!, "dist/test/harness/fixtures/one-resource.js");
+const PROGRAM = path.join(findUp(__dirname, "package.json")!, "dist/test/programs/one-resource.js");
 /** 0.05 minutes: 3 s. */
 const TIMEOUT_MINUTES = 0.05;
 const TIMEOUT_MS = TIMEOUT_MINUTES * 60_000;
-/** Allowed beyond the timeout, from the create reaching the emulator to the harness having saved the state: the last poll and the host's shutdown. */
+/** Allowed beyond the timeout, from the create reaching the emulator to the engine having saved the state: the last poll and the engine's end. */
 const SLACK_MS = 2_000;
 
 let contabo: ContaboEmulator;
 let ionos: IonosEmulator;
 let ovh: OvhEmulator;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bounded-waits-"));
+const dir = tempDir("bounded-waits-");
 const table: string[][] = [];
 
 beforeAll(async () => {
@@ -51,7 +50,7 @@ afterAll(async () => {
   const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i].length)));
   const line = (row: string[]) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join(" | ");
   console.log(
-    ["bounded waits (through the harness and the real provider host):", line(["wait", "timeout", "failed after", "message"]), ...table.map(line)].join("\n"),
+    ["bounded waits (on the Pulumi engine):", line(["wait", "timeout", "failed after", "message"]), ...table.map(line)].join("\n"),
   );
 });
 
@@ -172,36 +171,39 @@ const CASES: StuckCase[] = [
   },
 ];
 
-test.each(CASES.map((stuck) => [stuck.wait, stuck] as const))("%s: fails after its timeout, says why, keeps the resource", async (_wait, stuck) => {
-  const emulator = stuck.emulator();
-  const stateFile = path.join(dir, `${stuck.name}.json`);
-  stuck.arrange?.();
-  const arrival = arrivalOf(emulator, emulator.log.entries.length, stuck.create.method, stuck.create.path);
-  const result = await runHarness({
-    op: "up",
-    program: PROGRAM,
-    state: stateFile,
-    config: { type: stuck.type, name: stuck.name, args: JSON.stringify(stuck.args()) },
-    env: stuck.env(),
+describeWithEngine("bounded waits on the Pulumi engine", () => {
+  test.each(CASES.map((stuck) => [stuck.wait, stuck] as const))("%s: fails after its timeout, says why, keeps the resource", async (_wait, stuck) => {
+    const emulator = stuck.emulator();
+    const stackDir = path.join(dir, stuck.name);
+    stuck.arrange?.();
+    const arrival = arrivalOf(emulator, emulator.log.entries.length, stuck.create.method, stuck.create.path);
+    const result = await runEngine({
+      op: "up",
+      program: PROGRAM,
+      dir: stackDir,
+      config: { type: stuck.type, name: stuck.name, args: JSON.stringify(stuck.args()) },
+      env: stuck.env(),
+    });
+    const failedAfterMs = Date.now() - (await arrival);
+
+    expect(result.code).not.toBe(0);
+    const [resource] = stateResources(stackDir);
+    const errors = result.errors.filter((error) => error.startsWith(`${stuck.type} `));
+    expect(errors).toHaveLength(1);
+    // A create that failed after the resource was made: the engine lists the reasons.
+    const message = errors[0].replace(/^\S+ \S+: /, "").replace(/^1 error occurred:\n\t\* /, "");
+    const expected = stuck.message(resource?.id ?? "(none)");
+    if (typeof expected === "string") expect(message).toBe(expected);
+    else expect(message).toMatch(expected);
+    table.push([stuck.wait, `${TIMEOUT_MS / 1000} s`, `${(failedAfterMs / 1000).toFixed(2)} s`, message]);
+
+    expect(failedAfterMs).toBeGreaterThanOrEqual(TIMEOUT_MS);
+    expect(failedAfterMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+    // Progress was reported while waiting.
+    const progress = result.diagnostics.filter((d) => d.message.includes("[eurocloud] ") && d.message.includes("waiting for"));
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    // The resource exists in the cloud: the state keeps it, with the failure, so it is never lost.
+    expect(resource).toMatchObject({ type: stuck.type, name: stuck.name, initErrors: [message] });
+    expect(resource.id).toMatch(/\S/);
   });
-  const failedAfterMs = Date.now() - (await arrival);
-
-  expect(result.code).toBe(1);
-  const [resource] = JSON.parse(fs.readFileSync(stateFile, "utf8")).resources;
-  const errors = result.stderr.split("\n").filter((line) => line.startsWith("error: "));
-  expect(errors).toHaveLength(1);
-  const message = errors[0].replace(/^error: \S+ \S+: /, "");
-  const expected = stuck.message(resource?.id ?? "(none)");
-  if (typeof expected === "string") expect(message).toBe(expected);
-  else expect(message).toMatch(expected);
-  table.push([stuck.wait, `${TIMEOUT_MS / 1000} s`, `${(failedAfterMs / 1000).toFixed(2)} s`, message]);
-
-  expect(failedAfterMs).toBeGreaterThanOrEqual(TIMEOUT_MS);
-  expect(failedAfterMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
-  // Progress was reported while waiting.
-  const progress = result.stderr.split("\n").filter((line) => line.startsWith("[eurocloud] ") && line.includes("waiting for"));
-  expect(progress.length).toBeGreaterThanOrEqual(1);
-  // The resource exists in the cloud: the state keeps it, with the failure, so it is never lost.
-  expect(resource).toMatchObject({ type: `pulumi-nodejs:dynamic/${stuck.type}`, name: stuck.name, initErrors: [message] });
-  expect(resource.id).toMatch(/\S/);
 });

@@ -98,6 +98,8 @@ export interface StateResource {
   outputs: Record<string, unknown>;
   /** A delete-first replacement deleted it, and the create of the replacement is still to come. */
   pendingReplacement?: boolean;
+  /** Why its create failed after it was made (the engine keeps it, and updates it on the next up). */
+  initErrors?: string[];
 }
 
 /** The state files the engine wrote for a stack directory (the latest checkpoint and its backups). */
@@ -117,7 +119,7 @@ export function stateResources(stackDir: string, stack = "dev"): StateResource[]
   const file = path.join(stacks, project, `${stack}.json`);
   if (!fs.existsSync(file)) return [];
   const checkpoint = JSON.parse(fs.readFileSync(file, "utf8"));
-  const resources: { urn: string; type: string; id?: string; inputs?: object; outputs?: object; pendingReplacement?: boolean }[] =
+  const resources: { urn: string; type: string; id?: string; inputs?: object; outputs?: object; pendingReplacement?: boolean; initErrors?: string[] }[] =
     checkpoint.checkpoint?.latest?.resources ?? [];
   return resources
     .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
@@ -129,6 +131,7 @@ export function stateResources(stackDir: string, stack = "dev"): StateResource[]
       inputs: (r.inputs ?? {}) as Record<string, unknown>,
       outputs: (r.outputs ?? {}) as Record<string, unknown>,
       ...(r.pendingReplacement ? { pendingReplacement: true } : {}),
+      ...(r.initErrors ? { initErrors: r.initErrors } : {}),
     }));
 }
 

@@ -185,7 +185,7 @@ async function runStep(stack: Stack, op: EngineOptions["op"], config: Record<str
     // Config given once is kept in the stack's config file for the re-runs and later steps.
     const result = await runEngine({ op, program: PROGRAM, dir: stack.dir, config: run === 1 ? config : {}, secretConfig: run === 1 ? secretConfig : {} });
     runTimes.push(Date.now() - started);
-    expectNoSecrets(result.stdout + result.stderr, `the output of ${op} of stack ${stack.prefix}`);
+    expectNoSecrets(result.stdout + result.stderr + result.cliOutput, `the output of ${op} of stack ${stack.prefix}`);
     for (const file of stateFiles(stack.dir)) expectNoSecrets(fs.readFileSync(file, "utf8"), file);
     countOperations(result, before);
     for (const error of result.errors) {

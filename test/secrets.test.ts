@@ -163,6 +163,7 @@ async function runLifecycle(life: Lifecycle): Promise<void> {
     counts.runs++;
     places.push({ place: `${where}: CLI stdout`, text: result.stdout });
     places.push({ place: `${where}: CLI stderr`, text: result.stderr });
+    places.push({ place: `${where}: the CLI's own rendering`, text: result.cliOutput });
     places.push({ place: `${where}: the engine's diagnostics (the provider host's output among them)`, text: JSON.stringify(result.diagnostics) });
     counts.errorMessages += result.errors.length;
     places.push(...result.errors.map((text, i) => ({ place: `${where}: error message ${i + 1}`, text })));

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
-import { progress } from "../core/redact";
+import { report } from "../core/report";
 import { createOnce, sendOnce } from "../core/reconcile";
 import { Coalescer, onOwner } from "../core/coalesce";
 import { PollBatch, readEach, timeoutMinutes, waitFor } from "../core/wait";
@@ -307,7 +307,7 @@ const InstanceResource = defineResource({
     const reinstall = changed.some((key) => (REINSTALL_FIELDS as readonly string[]).includes(key));
     if (reinstall) {
       const { imageId, sshKeys, rootPassword, userData, defaultUser } = wanted;
-      progress(`contabo: reinstalling instance "${wanted.displayName}" (${id}): its disk is wiped`);
+      report("info", `reinstalling instance "${wanted.displayName}" (${id}): its disk is wiped`, "contabo");
       // Sent once: a second reinstall would wipe the disk again. After a lost answer, an instance
       // installing shows the first one was taken.
       await sendOnce<unknown>({
@@ -342,7 +342,7 @@ const InstanceResource = defineResource({
       },
       find: async () => (await getInstance(client, scope.context("read instance"), id)).cancelDate || undefined,
     });
-    progress(`contabo: cancelled the contract of instance ${id}; it ends on ${cancelled}`);
+    report("info", `cancelled the contract of instance ${id}; it ends on ${cancelled}`, "contabo");
   },
 });
 

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
-import { progress } from "../core/redact";
+import { report } from "../core/report";
 import { createOnce, sendOnce } from "../core/reconcile";
 import { timeoutMinutes, waitFor } from "../core/wait";
 import { createdByKey, uncancelled } from "./audits";
@@ -158,7 +158,7 @@ const ObjectStorageResource = defineResource({
       },
       find: async () => (await getStorage(client, scope.context("read object storage"), id)).cancelDate || undefined,
     });
-    progress(`contabo: cancelled the contract of object storage ${id}; it ends on ${cancelDate}`);
+    report("info", `cancelled the contract of object storage ${id}; it ends on ${cancelDate}`, "contabo");
   },
 });
 

@@ -11,7 +11,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { CloudApiError, type Cloud, type RequestContext, errorText, namesItsContext } from "./errors";
-import { progress, redact, registerSecret } from "./redact";
+import { redact, registerSecret } from "./redact";
+import { currentResource, report, warnOnce } from "./report";
 import { providerFor } from "./provider";
 import { currentCreate } from "./reconcile";
 import { registerOperations } from "./registry";
@@ -23,6 +24,12 @@ const PROVIDER_KEY = "__provider";
 export const CREATE_KEY = "__createKey";
 /** The hidden input carrying the Pulumi resource name, for a keyed auto-name (see `keyedName`). */
 export const AUTO_NAME = "__autoName";
+/**
+ * The hidden input and output carrying the resource's URN, computed in the program: the provider
+ * host is not told which resource an operation is for, and messages go on that resource's line
+ * (see report.ts). Kept in the outputs too, for the reads and deletes that only see those.
+ */
+export const URN_KEY = "__urn";
 
 export interface CheckFailure {
   property: string;
@@ -163,9 +170,16 @@ export function withoutUndefined<T>(value: T): T {
 
 /** The inputs the resource definition sees: the provider code and the create key left out. */
 function withoutHidden(props: Plain): Plain {
-  const { [PROVIDER_KEY]: _provider, [CREATE_KEY]: _createKey, [AUTO_NAME]: _autoName, ...rest } = props;
+  const { [PROVIDER_KEY]: _provider, [CREATE_KEY]: _createKey, [AUTO_NAME]: _autoName, [URN_KEY]: _urn, ...rest } = props;
   return rest;
 }
+
+/** The URN among a resource's properties, as an output of its own: `{ __urn }`, or nothing. */
+const urnOf = (props: Plain): Plain => (typeof props[URN_KEY] === "string" ? { [URN_KEY]: props[URN_KEY] } : {});
+
+/** Runs an operation as one about the resource with these properties: its messages go on its line. */
+const about = <T>(props: Plain, operation: () => Promise<T>): Promise<T> =>
+  currentResource.run({ urn: urnOf(props)[URN_KEY] as string | undefined }, operation);
 
 /** A name-based UUID (version 5 layout, SHA-1) of the parts: deterministic, and fits UUID-only headers. */
 function uuidOf(...parts: string[]): string {
@@ -286,7 +300,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       if (createdResource) {
         throw Object.assign(new Error(message), {
           id: createdResource.id,
-          properties: withoutUndefined({ ...createdResource.outputs, [PROVIDER_KEY]: provider }),
+          properties: withoutUndefined({ ...createdResource.outputs, [URN_KEY]: currentResource.getStore()?.urn, [PROVIDER_KEY]: provider }),
           reasons: [message],
         });
       }
@@ -317,7 +331,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       return containsUnknown(next) || !isDeepStrictEqual(next, olds[key]);
     }) as (keyof Inputs & string)[];
 
-  return {
+  const operations: ProviderOperations = {
     async check(olds, news) {
       const createKey = nextCreateKey(olds, news);
       const raw = withoutHidden(news);
@@ -341,7 +355,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       }
       // Kept in the checked inputs (so in the state, for the next check) and passed to create.
       inputs[CREATE_KEY] = createKey;
-      return { inputs: withoutUndefined(inputs) };
+      return { inputs: withoutUndefined({ ...inputs, ...urnOf(news) }) };
     },
 
     async diff(_id, olds, news) {
@@ -352,7 +366,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
           : [];
       const replaces = [...new Set([...changed.filter((key) => replaceKeys.has(key)), ...conditional])];
       const warning = def.changeWarning?.(changed);
-      if (warning) progress(`warning: ${def.cloud.cloud}:${def.kind} ${def.describe(news as Partial<Inputs> & Plain)}: ${warning}`);
+      if (warning) warnOnce(warning, `${def.cloud.cloud}:${def.kind} ${def.describe(news as Partial<Inputs> & Plain)}`);
       return {
         changes: changed.length > 0,
         replaces,
@@ -372,7 +386,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
         const { id, outputs } = await currentCreate.run(record, () => def.create(def.cloud.client(), inputs, scope));
         if (record.adoptedEarlierRun) adoptedInProcess.add(`${token} ${id}`);
         registerSecrets(outputs);
-        return { id, outs: withoutUndefined(outputs) };
+        return { id, outs: withoutUndefined({ ...outputs, ...urnOf(raw) }) };
       } catch (error) {
         return fail(error);
       }
@@ -385,7 +399,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
         const outputs = await def.read(def.cloud.client(), id, olds, scope);
         if (!outputs) return {};
         registerSecrets(outputs);
-        return { id, props: withoutUndefined(outputs) };
+        return { id, props: withoutUndefined({ ...outputs, ...urnOf(props) }) };
       } catch (error) {
         return fail(error);
       }
@@ -401,7 +415,7 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
           ? await def.update(client, id, inputs, olds as Outputs, changed, scope)
           : ((await def.read(client, id, olds as Partial<Outputs>, scope)) ?? (olds as Outputs));
         registerSecrets(outputs);
-        return { outs: withoutUndefined(outputs) };
+        return { outs: withoutUndefined({ ...outputs, ...urnOf(news) }) };
       } catch (error) {
         return fail(error);
       }
@@ -411,10 +425,12 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
       const olds = withoutHidden(props) as Outputs;
       const { scope, fail } = scopeFor("delete", olds, id);
       if (adoptedInProcess.has(`${token} ${id}`)) {
-        progress(
-          `warning: ${def.cloud.cloud}: ${def.describe(olds as Partial<Inputs> & Plain, id)} was not replaced: its replacement found it by its create key ` +
+        report(
+          "warning",
+          `${def.describe(olds as Partial<Inputs> & Plain, id)} was not replaced: its replacement found it by its create key ` +
             "(pulumi up --replace checks a resource without its old inputs), so it is kept, not deleted. " +
             "To replace it, change an input that replaces it, or destroy it with --target and run up again.",
+          def.cloud.cloud,
         );
         return;
       }
@@ -426,6 +442,15 @@ export function providerOperations<Schema extends AnyObjectSchema, Outputs exten
         fail(error);
       }
     },
+  };
+
+  return {
+    check: (olds, news) => about(news, () => operations.check(olds, news)),
+    diff: (id, olds, news) => about(news, () => operations.diff(id, olds, news)),
+    create: (inputs) => about(inputs, () => operations.create(inputs)),
+    read: (id, props) => about(props ?? {}, () => operations.read(id, props)),
+    update: (id, olds, news) => about(news, () => operations.update(id, olds, news)),
+    delete: (id, props) => about(props, () => operations.delete(id, props)),
   };
 }
 
@@ -481,6 +506,7 @@ export function defineResource<
       if (!opts?.id) {
         const keyUnder = (parentUrn?: string) => createKeyFor(pulumi.getProject(), pulumi.getStack(), token, name, parentUrn);
         props[CREATE_KEY] = opts?.parent ? opts.parent.urn.apply(keyUnder) : keyUnder();
+        props[URN_KEY] = pulumi.createUrn(name, `pulumi-nodejs:dynamic/${token}`, opts?.parent);
       }
       for (const [key, value] of Object.entries(args ?? {})) {
         if (value === undefined) continue;

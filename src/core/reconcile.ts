@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { CloudApiError, ConnectionError } from "./errors";
-import { progress } from "./redact";
+import { progress, report } from "./report";
 
 /** What one create of the kit learns from `createOnce`: whether it adopted what an earlier run made. */
 export interface CreateRecord {
@@ -62,7 +62,7 @@ export async function sendOnce<T>({ send, find, what, attempts = 4 }: SendOnceOp
 export async function createOnce<T>(options: SendOnceOptions<T>): Promise<T> {
   const existing = await options.find();
   if (existing !== undefined) {
-    progress(`${options.what}: an earlier run already did it (found by its create key); adopting the result`);
+    report("info", `${options.what}: an earlier run already did it (found by its create key); adopting the result`);
     const record = currentCreate.getStore();
     if (record) record.adoptedEarlierRun = true;
     return existing;

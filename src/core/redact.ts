@@ -1,6 +1,6 @@
 /**
  * Redaction of secret values from every text that leaves the provider: error messages, progress
- * lines and logs. Credentials and secret inputs are registered as they are read; any text built
+ * lines and logs (see report.ts). Credentials and secret inputs are registered as they are read; any text built
  * afterwards has them replaced, also in the encodings an answer may quote them in (a form body
  * echoed URL-encoded, a JSON body echoed inside a JSON string, a Basic header in base64).
  */
@@ -42,9 +42,4 @@ export function redact(text: string): string {
   return out
     .replace(/(authorization["']?\s*[:=]\s*["']?)(bearer|basic)?\s*[A-Za-z0-9._~+/=-]+/gi, `$1${MASK}`)
     .replace(/\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g, `Bearer ${MASK}`);
-}
-
-/** Writes one progress line for long waits; the engine shows provider stderr in verbose output. */
-export function progress(message: string): void {
-  process.stderr.write(`[eurocloud] ${redact(message)}\n`);
 }

@@ -7,7 +7,7 @@
  */
 import pRetry from "p-retry";
 import { CloudApiError, ConnectionError } from "./errors";
-import { progress } from "./redact";
+import { progress } from "./report";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */

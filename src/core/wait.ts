@@ -7,11 +7,12 @@
  *   before the earliest of them finished, then as above (its first dense poll one interval in);
  * - concurrent waits of one cloud can share their polls through a `PollBatch` (one list call
  *   answers them all).
- * Every wait reports progress and ends with a clear error.
+ * Every wait reports its status (on the resource's line every 2 s, or on stderr every 10 s) and
+ * ends with a clear error.
  */
 import { z } from "zod";
 import { type RequestContext, OperationFailedError, WaitTimeoutError } from "./errors";
-import { progress } from "./redact";
+import { onResourceLine, progress } from "./report";
 import { sleep } from "./retry";
 
 /** A resource's `timeoutMinutes` input, bounding its waits; fractions are allowed (0.5 is 30 s). */
@@ -163,21 +164,53 @@ export interface WaitOptions<T> {
   /** How the user raises the limit, named in the timeout error. */
   howToRaise: string;
   pacing?: Partial<Pacing>;
-  /** Default: every 10 s, or five times over a shorter wait, so even a short wait shows progress before it fails. */
+  /**
+   * How often a status line goes to stderr where there is no resource line (see report.ts).
+   * Default: every 10 s, or five times over a shorter wait, so even a short wait shows progress before it fails.
+   */
   progressEveryMs?: number;
 }
 
-/** Waits until `isDone`; returns the last status polled. */
+/** How often a wait's status goes to the resource's line (each one replaces the previous). */
+export const STATUS_EVERY_MS = 2_000;
+
+/** A duration as a status shows it: seconds up to two minutes, then minutes. */
+export function formatDuration(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
+/** Waits until `isDone`; returns the last status polled. Reports the wait's status meanwhile. */
 export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
-  const pacing = { ...DEFAULT_PACING, ...options.pacing };
   const { progressEveryMs = Math.min(10_000, options.timeoutMs / 5) } = options;
-  const expected = options.kind === undefined ? undefined : learnedDurations.expected(options.kind);
+  const { cloud, operation, resource } = options.context;
   const started = Date.now();
+  let lastSeen: string | undefined;
+  let lastStderr = started;
+  const status = () => {
+    const now = lastSeen === undefined ? "" : `: ${lastSeen}`;
+    const text = `${operation}: waiting for ${options.waitingFor}${now}, ${formatDuration(Date.now() - started)} of ${formatDuration(options.timeoutMs)}`;
+    if (onResourceLine()) return progress(text);
+    // Without a resource line, every line stays on stderr: fewer of them.
+    if (Date.now() - lastStderr < progressEveryMs) return;
+    lastStderr = Date.now();
+    progress(text, `${cloud}${resource ? `: ${resource}` : ""}`);
+  };
+  status();
+  const ticker = setInterval(status, STATUS_EVERY_MS);
+  try {
+    return await pollUntilDone(options, started, (seen) => (lastSeen = seen));
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+async function pollUntilDone<T>(options: WaitOptions<T>, started: number, seen: (state: string | undefined) => void): Promise<T> {
+  const pacing = { ...DEFAULT_PACING, ...options.pacing };
+  const expected = options.kind === undefined ? undefined : learnedDurations.expected(options.kind);
   const pollAfter = (delayMs: number): Promise<T> =>
     options.batch
       ? options.batch.polls.poll(options.batch.key, delayMs, started)
       : sleep(delayMs).then(() => options.poll!());
-  let lastProgress = started;
   // When the last answer that was not done came: the operation ended between it and the first done.
   let notDoneAt = 0;
   for (;;) {
@@ -189,18 +222,12 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
       return value;
     }
     notDoneAt = elapsed;
+    const state = options.describe?.(value);
+    seen(state);
     const failure = options.failure?.(value);
     if (failure) throw new OperationFailedError(options.context, failure);
     if (elapsed >= options.timeoutMs) {
-      throw new WaitTimeoutError(options.context, options.waitingFor, options.timeoutMs, options.howToRaise, options.describe?.(value));
-    }
-    if (Date.now() - lastProgress >= progressEveryMs) {
-      lastProgress = Date.now();
-      const now = options.describe ? ` (now ${options.describe(value)})` : "";
-      progress(
-        `${options.context.cloud}: ${options.context.operation} ${options.context.resource ?? ""}: ` +
-          `waiting for ${options.waitingFor}${now}, ${Math.round(elapsed / 1000)} s of at most ${Math.round(options.timeoutMs / 1000)} s`,
-      );
+      throw new WaitTimeoutError(options.context, options.waitingFor, options.timeoutMs, options.howToRaise, state);
     }
   }
 }

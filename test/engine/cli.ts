@@ -64,8 +64,8 @@ function parse(argv: string[]) {
 
 const nameOf = (urn: string) => urn.split("::").pop()!;
 
-/** The kit's hidden inputs: the provider code, the create key, the resource name for an auto-name. */
-const HIDDEN = new Set(["__provider", "__createKey", "__autoName"]);
+/** The kit's hidden inputs: the provider code, the create key, the resource name for an auto-name, the URN. */
+const HIDDEN = new Set(["__provider", "__createKey", "__autoName", "__urn"]);
 
 /** The top-level properties that differ, hidden ones left out, sorted. */
 function changedKeys(olds: Record<string, unknown> = {}, news: Record<string, unknown> = {}): string[] {
@@ -123,7 +123,7 @@ async function main(): Promise<number> {
   const modules = path.join(work, "node_modules");
   if (!fs.existsSync(modules)) fs.symlinkSync(path.join(project.dir, "node_modules"), modules, "dir");
 
-  const run: EngineRun = { op: args.op, code: 1, summary: {}, steps: [], errors: [], diagnostics: [], outputs: {} };
+  const run: EngineRun = { op: args.op, code: 1, summary: {}, steps: [], errors: [], diagnostics: [], outputs: {}, cliOutput: "" };
   const onEvent = (event: EngineEvent) => {
     const diagnostic = event.diagnosticEvent;
     if (diagnostic) {
@@ -170,7 +170,9 @@ async function main(): Promise<number> {
     ]);
     if (Object.keys(config).length > 0) await stack.setAllConfig(config);
 
-    const common = { onEvent, parallel: args.parallel, color: "never" as const };
+    // The CLI's own rendering of the run, as a user reads it.
+    const onOutput = (text: string) => (run.cliOutput += text);
+    const common = { onEvent, onOutput, parallel: args.parallel, color: "never" as const };
     const targeted = { target: args.target.length > 0 ? args.target : undefined, expectNoChanges: args["expect-no-changes"] || undefined };
     if (args.op === "up") {
       const result = await stack.up({ ...common, ...targeted, replace: args.replace.length > 0 ? args.replace : undefined });

@@ -39,4 +39,6 @@ export interface EngineRun {
   diagnostics: { urn?: string; severity: string; message: string; ephemeral?: boolean }[];
   /** Stack outputs of an up; secret ones as `[secret]`. */
   outputs: Record<string, { value: unknown; secret: boolean }>;
+  /** What the CLI printed, as a user reads it. */
+  cliOutput: string;
 }

@@ -32,7 +32,7 @@ export function engineStack(program: string, prefix = "engine-stack-") {
 
   async function attempt(op: EngineOptions["op"], extra: Extra = {}): Promise<EngineResult> {
     const result = await runEngine({ op, program, dir, ...extra });
-    expectNoPlainSecrets(result.stdout + result.stderr, `the output of ${op}`);
+    expectNoPlainSecrets(result.stdout + result.stderr + result.cliOutput, `the output of ${op}`);
     expectNoSecretsInState();
     return result;
   }

@@ -1,20 +1,39 @@
 /** `contabo.Tag`: a label with a color, to group instances, images and object storages. */
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { colorRule, idPath } from "./common";
 
-const inputs = z.object({
-  /** Letters, numbers, colons, dashes and underscores; defaults to the resource name. */
+/** The inputs of a `contabo.Tag`. */
+export interface TagArgs {
+  /**
+   * The tag's name: 1 to 255 letters, numbers, colons, dashes and underscores. Defaults to the
+   * resource name. A change renames the tag in place.
+   */
+  name: string;
+  /**
+   * The tag's color, as `#RRGGBB` (kept upper-case). A change recolors the tag in place.
+   * @default "#0A78C3"
+   */
+  color?: string;
+}
+
+/** The outputs of a `contabo.Tag`. */
+export type TagOutputs = Required<TagArgs> & {
+  /** The tag's id at Contabo; `id` is the same number as a string. */
+  tagId: number;
+};
+
+const inputs = documented<TagArgs>()(z.object({
   name: z
     .string()
     .min(1)
     .max(255)
     .regex(/^[A-Za-z0-9:_-]+$/, "may contain only letters, numbers, colons, dashes and underscores"),
   color: colorRule.default("#0A78C3"),
-});
+}));
 
 const tagItem = z.object({
   tagId: z.number().int(),
@@ -24,8 +43,6 @@ const tagItem = z.object({
   tenantId: z.string(),
 });
 
-export type TagArgs = z.input<typeof inputs>;
-export type TagOutputs = z.output<typeof inputs> & { tagId: number };
 
 function outputsOf(tag: z.infer<typeof tagItem>): TagOutputs {
   return { name: tag.name, color: tag.color.toUpperCase(), tagId: tag.tagId };

@@ -263,6 +263,31 @@ export function zodFailures(error: z.ZodError): CheckFailure[] {
   });
 }
 
+/** The input schema of every resource type, by token: the declarations test compares the docs with it. */
+export const inputSchemas = new Map<string, AnyObjectSchema>();
+
+/** Whether two types are the same: each assignable to the other, with the same keys. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
+
+/** A schema tied to the interface that documents its inputs (see `documented`). */
+export type Documented<S extends AnyObjectSchema, D> = S & { readonly "~documentedBy": D };
+/** The documented interface of a schema's inputs, or else the inputs as zod infers them. */
+type DocumentedInputs<S extends AnyObjectSchema> = S extends { readonly "~documentedBy": infer D } ? D : z.input<S>;
+
+/**
+ * Ties an input schema to the interface that documents its inputs. Editors show a property's doc
+ * from the declarations, and the declarations of types that zod infers carry no comment: the
+ * resource class takes its arguments as this interface, with its doc comments. It compiles only
+ * when the schema's input type is exactly the interface, so the two cannot drift apart:
+ *   const inputs = documented<TagInputs>()(z.object({ ... }));
+ */
+export function documented<D>() {
+  return <S extends AnyObjectSchema>(
+    schema: S,
+    ..._sameType: Same<z.input<S>, D> extends true ? [] : ["the schema's input type is not the documented interface", z.input<S>]
+  ): Documented<S, D> => schema as Documented<S, D>;
+}
+
 /** Builds the provider operations for a definition. Exported for unit tests of the kit. */
 export function providerOperations<Schema extends AnyObjectSchema, Outputs extends Plain, Client>(
   def: ResourceDefinition<Schema, Outputs, Client, never> | ResourceDefinition<Schema, Outputs, Client, any>,
@@ -489,10 +514,11 @@ export function defineResource<
   Outputs extends Plain,
   Client,
   AutoName extends keyof z.input<Schema> & string = never,
->(def: ResourceDefinition<Schema, Outputs, Client, AutoName>): ResourceClass<ResourceArgs<z.input<Schema>, AutoName>> {
-  type Args = ResourceArgs<z.input<Schema>, AutoName>;
+>(def: ResourceDefinition<Schema, Outputs, Client, AutoName>): ResourceClass<ResourceArgs<DocumentedInputs<Schema>, AutoName>> {
+  type Args = ResourceArgs<DocumentedInputs<Schema>, AutoName>;
   const token = `${def.cloud.cloud}:${def.kind}`;
   registerOperations(token, providerOperations(def));
+  inputSchemas.set(token, def.inputs);
   const secretInputs = def.secretInputs ?? [];
   const secretOutputs = [...new Set<string>([...secretInputs, ...(def.secretOutputs ?? [])])];
 

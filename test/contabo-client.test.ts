@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ContaboClient, contabo, contaboClient } from "../src/contabo/client";
 import type { ContaboEmulator } from "../src/emulator";
 import { contaboEnv, ENV_NAMES, stopContaboEmulator, useContaboEmulator } from "./support/contabo";
+import { startProxy } from "./support/proxy";
 
 let emulator: ContaboEmulator;
 beforeAll(async () => {
@@ -69,6 +70,27 @@ test("lists follow the pagination to the last page", async () => {
   const tags = await client.list(context(), "/v1/tags", { query: { name: "paged-" }, item: tagItem });
   expect(tags).toHaveLength(230);
   expect(emulator.log.entries.slice(before).filter((e) => e.path === "/v1/tags")).toHaveLength(3);
+});
+
+test("an answer that must hold one item and holds two says so, naming what it expected", async () => {
+  const client = freshClient();
+  await client.call(context(), "POST", "/v1/tags", { name: "twice" });
+  const [tag] = await client.list(context(), "/v1/tags", { query: { name: "twice" }, item: tagItem });
+  // An API that changed: the answer of one tag holds it twice.
+  const proxy = await startProxy(emulator.url, {
+    rewrite: (method, url, body) => {
+      if (method !== "GET" || !url.startsWith(`/v1/tags/${tag.tagId}`)) return body;
+      const answer = JSON.parse(body);
+      return JSON.stringify({ ...answer, data: [...answer.data, ...answer.data] });
+    },
+  });
+  try {
+    const changed = new ContaboClient({ ...settingsFor(emulator), apiUrl: proxy.url });
+    const error = await changed.one({ ...context(), operation: "read tag" }, "GET", `/v1/tags/${tag.tagId}`, { item: tagItem }).catch((e: Error) => e);
+    expect((error as Error).message).toBe("contabo: read tag: unexpected response from the API: expected one tag in data, got 2");
+  } finally {
+    await proxy.stop();
+  }
 });
 
 test("errors carry the API's message and request id, never a credential", async () => {

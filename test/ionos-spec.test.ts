@@ -18,20 +18,17 @@ const haveSpecs = existsSync(CLOUD_SPEC) && existsSync(AUTH_SPEC);
 if (!haveSpecs) console.warn(`skipping the IONOS contract test: ${SPECS} is absent (it lives beside the checkout)`);
 
 /**
- * Three defects of the published 6.1.4 spec are corrected (two more, of request bodies, in
+ * Two defects of the published 6.1.4 spec are corrected (two more, of request bodies, in
  * `requestSchema` below):
  * - `type` properties read `allOf: [Type], type: object`, but Type is a string enum (the API sends
  *   "datacenter", "server", ...): the `type: object` beside the `allOf` is dropped;
- * - firewall rule ports are documented up to 65534; the API (and the newer spec) allow 65535;
- * - firewall rule ports are not marked nullable, although their description says "leave
- *   portRangeStart and portRangeEnd null to allow all ports" (the other rule fields are nullable).
+ * - firewall rule ports are documented up to 65534; the SDK's spec from v6.2.0 on says "from 1 to
+ *   65535" (see the README's table of deviations).
  */
 function correct(node: Json): Json {
   const { type, ...rest } = node;
   const fixed = node.allOf && type === "object" ? rest : node;
-  if (fixed.maximum !== 65534) return fixed;
-  const clearedWithNull = String(fixed.description ?? "").includes("null");
-  return { ...fixed, maximum: 65535, ...(clearedWithNull ? { nullable: true } : {}) };
+  return fixed.maximum === 65534 ? { ...fixed, maximum: 65535 } : fixed;
 }
 
 /**

@@ -111,7 +111,9 @@ export class ContaboClient {
   async one<T>(context: RequestContext, method: HttpMethod, path: string, options: RequestOptions<T>): Promise<T> {
     const items = await this.request(context, method, path, options);
     if (items.length !== 1) {
-      throw new UnexpectedResponseError(context, `expected one item in data, got ${items.length}`);
+      // The operation names what is expected: "read tag" expects one tag.
+      const noun = context.operation.split(" ").slice(1).join(" ") || "item";
+      throw new UnexpectedResponseError(context, `expected one ${noun} in data, got ${items.length}`);
     }
     return items[0];
   }

@@ -5,26 +5,56 @@
  */
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { timeoutMinutes, waitFor } from "../core/wait";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
-const inputs = z.object({
-  /** Defaults to the resource name. */
+/** The inputs of a `contabo.Image`. */
+export interface ImageArgs {
+  /**
+   * The image's name: 1 to 255 characters. Defaults to the resource name. A change renames the
+   * image in place.
+   */
+  name: string;
+  /**
+   * The image's description: at most 255 characters. A change is made in place. Left out, it is
+   * not managed: removing it later changes nothing.
+   */
+  description?: string;
+  /**
+   * The http or https URL Contabo downloads the image from; its path must end in `.iso` or
+   * `.qcow2`. A change replaces the image.
+   */
+  url: string;
+  /** The image's operating system type: `Linux` or `Windows`. A change replaces the image. */
+  osType: "Linux" | "Windows";
+  /**
+   * The operating system's version, for example `3.20`: 1 to 255 characters. A change replaces
+   * the image.
+   */
+  version: string;
+  /**
+   * How long to wait, in minutes, for Contabo to download the image after a create: more than 0
+   * and at most 1440; fractions are allowed (0.5 is 30 s). A change is applied in place and
+   * matters only to a later create (a replacement).
+   * @default 30
+   */
+  timeoutMinutes?: number;
+}
+
+const inputs = documented<ImageArgs>()(z.object({
   name: z.string().min(1).max(255),
   description: z.string().max(255).optional(),
-  /** Where Contabo downloads the image from; changing it replaces the image. */
   url: z
     .url({ protocol: /^https?$/, error: "must be an http or https URL" })
     // A URL that does not parse has its failure above already.
     .refine((url) => !URL.canParse(url) || /\.(iso|qcow2)$/i.test(new URL(url).pathname), "must point to an .iso or .qcow2 file"),
   osType: z.enum(["Linux", "Windows"]),
   version: z.string().min(1).max(255),
-  /** How long to wait for the download. */
   timeoutMinutes: timeoutMinutes(30),
-});
+}));
 
 export const imageItem = z.object({
   imageId: z.string(),
@@ -44,8 +74,20 @@ export const imageItem = z.object({
 type ImageItem = z.infer<typeof imageItem>;
 type Inputs = z.output<typeof inputs>;
 
-export type ImageArgs = z.input<typeof inputs>;
-export type ImageOutputs = Inputs & Pick<ImageItem, "imageId" | "format" | "sizeMb" | "status" | "creationDate">;
+/** The outputs of a `contabo.Image`. */
+export type ImageOutputs = Required<Omit<ImageArgs, "description">> &
+  Pick<ImageArgs, "description"> & {
+    /** The image's id at Contabo; `id` is the same string. */
+    imageId: string;
+    /** The image's file format: `iso` or `qcow2`. */
+    format: "iso" | "qcow2";
+    /** The image's size, in MB. */
+    sizeMb: number;
+    /** The image's status at Contabo: `downloaded` once the download is done, `error` when it failed. */
+    status: string;
+    /** When the image was created, as an ISO 8601 timestamp. */
+    creationDate: string;
+  };
 
 const images = "/v1/compute/images";
 

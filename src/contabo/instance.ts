@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { report } from "../core/report";
 import { createOnce, sendOnce } from "../core/reconcile";
 import { Coalescer, onOwner } from "../core/coalesce";
@@ -20,35 +20,111 @@ const REGIONS = ["EU", "US-central", "US-east", "US-west", "SIN", "UK", "AUS", "
 const POWER_STATES = ["running", "stopped"] as const;
 const REINSTALL_FIELDS = ["imageId", "sshKeys", "rootPassword", "userData", "defaultUser"] as const;
 
-const inputs = z.object({
-  /** Defaults to the resource name. */
+/** The inputs of a `contabo.Instance`. */
+export interface InstanceArgs {
+  /**
+   * The name the instance shows in Contabo's panel: 1 to 255 characters. Defaults to the resource
+   * name. A change renames the instance in place.
+   */
+  displayName: string;
+  /**
+   * The Contabo product to order, as its product id (for example `V92`). A change replaces the
+   * instance.
+   * @default "V92"
+   */
+  productId?: string;
+  /**
+   * The region to order the instance in: `EU`, `US-central`, `US-east`, `US-west`, `SIN`, `UK`,
+   * `AUS`, `JPN` or `IND`. A change replaces the instance.
+   * @default "EU"
+   */
+  region?: "EU" | "US-central" | "US-east" | "US-west" | "SIN" | "UK" | "AUS" | "JPN" | "IND";
+  /**
+   * The contract period in months: 1, 3, 6 or 12. A change replaces the instance.
+   * @default 1
+   */
+  period?: 1 | 3 | 6 | 12;
+  /**
+   * The id of the image to install, a standard one or a `contabo.Image`; the default is Ubuntu
+   * 22.04. A change reinstalls the instance, which wipes its disk (the preview warns).
+   * @default "afecbb85-e2fc-46f0-9684-b46b1faf00bb"
+   */
+  imageId?: string;
+  /**
+   * The ids of `contabo.Secret`s of type ssh whose keys may log in as `defaultUser`; duplicates
+   * are dropped and the ids kept sorted. A change reinstalls the instance, which wipes its disk
+   * (the preview warns).
+   * @default []
+   */
+  sshKeys?: number[];
+  /**
+   * The id of a `contabo.Secret` of type password, the password of `defaultUser`. Left out, it is
+   * not managed: removing it later changes nothing. A change reinstalls the instance, which wipes
+   * its disk (the preview warns).
+   */
+  rootPassword?: number;
+  /**
+   * cloud-init user data, at most 65,536 characters; stored as a Pulumi secret, since it often
+   * carries keys. Left out, it is not managed: removing it later changes nothing. A change
+   * reinstalls the instance, which wipes its disk (the preview warns).
+   */
+  userData?: string;
+  /**
+   * The user created for logging in with administrative rights: `root`, `admin` or
+   * `administrator` (Windows). A change reinstalls the instance, which wipes its disk (the
+   * preview warns).
+   * @default "admin"
+   */
+  defaultUser?: "root" | "admin" | "administrator";
+  /**
+   * Paid add-ons, ordered with the instance or added later in place (an upgrade). Contabo's API
+   * cannot remove one: turning one off fails at preview (cancel it in the customer panel). A
+   * `contabo.PrivateNetwork` needs `privateNetworking`.
+   * @default {"privateNetworking":false,"backup":false}
+   */
+  addOns?: {
+    /**
+     * Private networking, which attaching the instance to a `contabo.PrivateNetwork` needs.
+     * @default false
+     */
+    privateNetworking?: boolean;
+    /**
+     * Automatic backups of the instance.
+     * @default false
+     */
+    backup?: boolean;
+  };
+  /**
+   * The power state to keep: `running` or `stopped`. A change starts or stops the instance in
+   * place. Left out, the power state is not managed.
+   */
+  powerState?: "running" | "stopped";
+  /**
+   * How long to wait, in minutes, for the instance to be running after an order or a reinstall
+   * (and for a start or stop): more than 0 and at most 1440; fractions are allowed (0.5 is 30 s).
+   * A change only affects later waits; nothing changes at Contabo.
+   * @default 30
+   */
+  timeoutMinutes?: number;
+}
+
+const inputs = documented<InstanceArgs>()(z.object({
   displayName: z.string().min(1).max(255),
   productId: z.string().min(1).default("V92"),
   region: z.enum(REGIONS).default("EU"),
-  /** Contract period in months. */
   period: z.union([z.literal(1), z.literal(3), z.literal(6), z.literal(12)]).default(1),
   imageId: z.string().min(1).default("afecbb85-e2fc-46f0-9684-b46b1faf00bb"),
-  /** Ids of `contabo.Secret`s of type ssh. */
   sshKeys: z.array(numericId).transform((ids) => [...new Set(ids)].sort((a, b) => a - b)).default([]),
-  /** Id of a `contabo.Secret` of type password. */
   rootPassword: numericId.optional(),
-  /** cloud-init user data; stored as a secret since it often carries keys. */
   userData: z.string().max(65_536).optional(),
   defaultUser: z.enum(["root", "admin", "administrator"]).default("admin"),
-  /**
-   * Paid add-ons, ordered with the instance or added later (an upgrade, in place). Contabo's API
-   * cannot remove one, so turning one off fails at preview. A private network needs
-   * `privateNetworking`.
-   */
   addOns: z
     .object({ privateNetworking: z.boolean().default(false), backup: z.boolean().default(false) })
     .strict()
     .default({ privateNetworking: false, backup: false }),
-  /** `running` or `stopped`, changed in place; left out, the power state is not managed. */
   powerState: z.enum(POWER_STATES).optional(),
-  /** How long to wait for the instance to be running after an order or a reinstall. */
   timeoutMinutes: timeoutMinutes(30),
-});
+}));
 
 export const instanceItem = z.object({
   instanceId: z.number().int(),
@@ -79,23 +155,40 @@ export const instanceItem = z.object({
 type InstanceItem = z.infer<typeof instanceItem>;
 type Inputs = z.output<typeof inputs>;
 
-export type InstanceArgs = z.input<typeof inputs>;
-export type InstanceOutputs = Omit<Inputs, "rootPassword" | "userData"> &
-  Partial<Pick<Inputs, "rootPassword" | "userData">> & {
+/** The outputs of a `contabo.Instance`. */
+export type InstanceOutputs = Required<Omit<InstanceArgs, "rootPassword" | "userData" | "powerState" | "addOns">> &
+  Pick<InstanceArgs, "rootPassword" | "userData" | "powerState"> & {
+    /** The add-ons ordered; the API does not list them by name, so they are kept from the inputs. */
+    addOns: Required<NonNullable<InstanceArgs["addOns"]>>;
+    /** The instance's id at Contabo; `id` is the same number as a string. */
     instanceId: number;
+    /** The instance's name, which Contabo chooses (for example `vmd12345`). */
     name: string;
+    /** The instance's status at Contabo, for example `provisioning`, `installing`, `running` or `stopped`. */
     status: string;
+    /** The instance's public IPv4 address. */
     ipv4: string;
+    /** The instance's public IPv6 address. */
     ipv6: string;
+    /** The product's name, for example `VPS M`. */
     productName: string;
+    /** The product's category, for example `ssd`. */
     productType: string;
+    /** The region's name, for example `European Union`. */
     regionName: string;
+    /** The data center the instance runs in. */
     dataCenter: string;
+    /** The installed operating system's type, for example `Linux`. */
     osType: string;
+    /** The number of CPU cores. */
     cpuCores: number;
+    /** The memory, in MB. */
     ramMb: number;
+    /** The disk size, in MB. */
     diskMb: number;
+    /** When the instance was created, as an ISO 8601 timestamp. */
     createdDate: string;
+    /** The date the cancelled contract ends, as `YYYY-MM-DD`; empty while it is not cancelled. */
     cancelDate: string;
   };
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { report } from "../core/report";
 import { createOnce, sendOnce } from "../core/reconcile";
 import { timeoutMinutes, waitFor } from "../core/wait";
@@ -12,20 +12,55 @@ import { createdByKey, uncancelled } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
-const inputs = z.object({
-  /** Defaults to the resource name. */
+/** The inputs of a `contabo.ObjectStorage`. */
+export interface ObjectStorageArgs {
+  /**
+   * The name the storage shows in Contabo's panel: 1 to 255 characters. Defaults to the resource
+   * name. A change renames the storage in place.
+   */
+  displayName: string;
+  /**
+   * The region to order the storage in: `EU`, `US-central` or `SIN`; an account has one storage
+   * per region. A change replaces the storage: the old one is cancelled before the new one is
+   * ordered.
+   * @default "EU"
+   */
+  region?: "EU" | "US-central" | "SIN";
+  /**
+   * The purchased space, in TB: more than 0 and at most 1000. It can only grow: a change to more
+   * resizes the storage in place, a change to less fails at preview.
+   */
+  totalPurchasedSpaceTB: number;
+  /**
+   * Whether the space grows by itself when it runs full, and up to which size. A change resizes
+   * the storage in place.
+   * @default {"state":"disabled","sizeLimitTB":0}
+   */
+  autoScaling?: {
+    /** `enabled` or `disabled`. */
+    state: "enabled" | "disabled";
+    /** The size auto-scaling may grow the storage to, in TB: 0 to 1000. */
+    sizeLimitTB: number;
+  };
+  /**
+   * How long to wait, in minutes, for the storage to be `READY` after an order or a resize: more
+   * than 0 and at most 1440; fractions are allowed (0.5 is 30 s). A change only affects later
+   * waits; nothing changes at Contabo.
+   * @default 30
+   */
+  timeoutMinutes?: number;
+}
+
+const inputs = documented<ObjectStorageArgs>()(z.object({
   displayName: z.string().min(1).max(255),
-  /** Changing the region replaces the storage. */
   region: z.enum(["EU", "US-central", "SIN"]).default("EU"),
-  /** Grows in place; it cannot shrink. */
   totalPurchasedSpaceTB: z.number().positive().max(1000),
   autoScaling: z
     .object({ state: z.enum(["enabled", "disabled"]), sizeLimitTB: z.number().min(0).max(1000) })
     .strict()
     .default({ state: "disabled", sizeLimitTB: 0 }),
-  /** How long to wait for the storage to be ready after an order or a resize. */
   timeoutMinutes: timeoutMinutes(30),
-});
+}));
 
 const storageItem = z.object({
   objectStorageId: z.string(),
@@ -43,9 +78,23 @@ const storageItem = z.object({
 type StorageItem = z.infer<typeof storageItem>;
 type Inputs = z.output<typeof inputs>;
 
-export type ObjectStorageArgs = z.input<typeof inputs>;
-export type ObjectStorageOutputs = Inputs &
-  Pick<StorageItem, "objectStorageId" | "dataCenter" | "s3Url" | "s3TenantId" | "status" | "createdDate" | "cancelDate">;
+/** The outputs of a `contabo.ObjectStorage`. */
+export type ObjectStorageOutputs = Required<ObjectStorageArgs> & {
+  /** The storage's id at Contabo; `id` is the same string. */
+  objectStorageId: string;
+  /** The data center the storage is in. */
+  dataCenter: string;
+  /** The S3 endpoint to connect to, for example `eu1-s3.contabo.com`. */
+  s3Url: string;
+  /** The S3 tenant id, needed for public sharing. */
+  s3TenantId: string;
+  /** The storage's status at Contabo, for example `PROVISIONING`, `UPGRADING` or `READY`. */
+  status: string;
+  /** When the storage was created, as an ISO 8601 timestamp. */
+  createdDate: string;
+  /** The date the cancelled contract ends; empty while it is not cancelled. */
+  cancelDate: string;
+};
 
 const storages = "/v1/object-storages";
 

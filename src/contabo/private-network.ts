@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
@@ -13,15 +13,56 @@ import { idPath, numericId } from "./common";
 
 const sortedIds = z.array(numericId).transform((ids) => [...new Set(ids)].sort((a, b) => a - b));
 
-const inputs = z.object({
-  /** Defaults to the resource name. */
+/** The inputs of a `contabo.PrivateNetwork`. */
+export interface PrivateNetworkArgs {
+  /**
+   * The network's name: 1 to 255 characters. Defaults to the resource name. A change renames the
+   * network in place.
+   */
+  name: string;
+  /**
+   * A description of the network: at most 255 characters. A change updates it in place.
+   * @default ""
+   */
+  description?: string;
+  /**
+   * The region of the network, as Contabo's region slug (e.g. `EU`, `US-central`: the
+   * `regionSlug` of `contabo.getDataCenters()`). A change replaces the network.
+   * @default "EU"
+   */
+  region?: string;
+  /**
+   * The ids of the instances attached to the network (duplicates are dropped, the order does not
+   * matter). An instance needs the private-networking add-on (`addOns: { privateNetworking: true }`;
+   * Contabo answers 402 without it), and an attachment takes effect after the instance is
+   * restarted, which this resource does not do. Left out, attachments are not managed. A change
+   * attaches and detaches instances in place.
+   */
+  instanceIds?: number[];
+}
+
+/** The outputs of a `contabo.PrivateNetwork`. */
+export type PrivateNetworkOutputs = Omit<Required<PrivateNetworkArgs>, "instanceIds"> & {
+  /** The ids of the instances attached to the network, in ascending order, managed or not. */
+  instanceIds: number[];
+  /** The network's id at Contabo; `id` is the same number as a string. */
+  privateNetworkId: number;
+  /** The name of the network's region, e.g. `European Union`. */
+  regionName: string;
+  /** The data center of the network, e.g. `European Union 1`. */
+  dataCenter: string;
+  /** The network's IPv4 address range in CIDR notation, e.g. `10.0.0.0/22`. */
+  cidr: string;
+  /** How many IP addresses of the network are available. */
+  availableIps: number;
+};
+
+const inputs = documented<PrivateNetworkArgs>()(z.object({
   name: z.string().min(1).max(255),
   description: z.string().max(255).default(""),
-  /** Changing the region replaces the network. */
   region: z.string().min(1).default("EU"),
-  /** Instances attached to the network; left out, attachments are not managed. */
   instanceIds: sortedIds.optional(),
-});
+}));
 
 const networkItem = z.object({
   privateNetworkId: z.number().int(),
@@ -35,16 +76,6 @@ const networkItem = z.object({
   createdDate: z.string(),
   instances: z.array(z.object({ instanceId: z.number().int() }).loose()),
 });
-
-export type PrivateNetworkArgs = z.input<typeof inputs>;
-export type PrivateNetworkOutputs = Omit<z.output<typeof inputs>, "instanceIds"> & {
-  instanceIds: number[];
-  privateNetworkId: number;
-  regionName: string;
-  dataCenter: string;
-  cidr: string;
-  availableIps: number;
-};
 
 type NetworkItem = z.infer<typeof networkItem>;
 

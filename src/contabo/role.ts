@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
@@ -13,22 +13,80 @@ const ACTIONS = ["CREATE", "READ", "UPDATE", "DELETE"] as const;
 const sortedUnique = <T extends string | number>(values: T[]) =>
   [...new Set(values)].sort((a, b) => (typeof a === "number" ? a - (b as number) : String(a).localeCompare(String(b))));
 
+/** One permission of a `contabo.Role`: what it allows on one API. */
+export interface RolePermission {
+  /**
+   * The API, as its path, e.g. `/v1/compute/instances`: 1 to 255 characters (Contabo lists them
+   * at `GET /v1/roles/api-permissions`).
+   */
+  apiName: string;
+  /**
+   * What the permission allows: at least one of `CREATE` (POST), `READ` (GET), `UPDATE` (PATCH,
+   * PUT) and `DELETE`. Duplicates are dropped, the order does not matter.
+   */
+  actions: ("CREATE" | "READ" | "UPDATE" | "DELETE")[];
+  /**
+   * Ids of `contabo.Tag`s: the permission then holds only for resources carrying one of these
+   * tags. Duplicates are dropped, the order does not matter.
+   * @default []
+   */
+  resources?: number[];
+}
+
+/**
+ * The inputs of a `contabo.Role`. Every change updates the role in place, with a PUT of the whole
+ * role.
+ */
+export interface RoleArgs {
+  /**
+   * The role's name: 1 to 255 characters. Defaults to the resource name. A change renames the
+   * role in place.
+   */
+  name: string;
+  /**
+   * Whether the role allows every API on every resource, superseding `permissions` and
+   * `accessAllResources`. A change updates the role in place.
+   * @default false
+   */
+  admin?: boolean;
+  /**
+   * Whether the role's permissions hold for every resource, superseding their `resources` (tags).
+   * A change updates the role in place.
+   * @default false
+   */
+  accessAllResources?: boolean;
+  /**
+   * What the role allows, per API, e.g. `[{ apiName: "/v1/compute/instances", actions: ["READ"] }]`.
+   * A change updates the role in place.
+   * @default []
+   */
+  permissions?: RolePermission[];
+}
+
+/** The outputs of a `contabo.Role`. */
+export type RoleOutputs = Omit<Required<RoleArgs>, "permissions"> & {
+  /** What the role allows, per API, with the actions and the tag ids in ascending order. */
+  permissions: Required<RolePermission>[];
+  /** The role's id at Contabo; `id` is the same number as a string. */
+  roleId: number;
+  /** The role's type: `custom`, or `default` for a role that cannot be changed or deleted. */
+  type: string;
+};
+
 const permission = z
   .object({
     apiName: z.string().min(1).max(255),
     actions: z.array(z.enum(ACTIONS)).min(1).transform(sortedUnique),
-    /** Tag ids: the permission then holds only for resources carrying one of these tags. */
     resources: z.array(numericId).transform(sortedUnique).default([]),
   })
   .strict();
 
-const inputs = z.object({
-  /** Defaults to the resource name. */
+const inputs = documented<RoleArgs>()(z.object({
   name: z.string().min(1).max(255),
   admin: z.boolean().default(false),
   accessAllResources: z.boolean().default(false),
   permissions: z.array(permission).default([]),
-});
+}));
 
 const roleItem = z.object({
   roleId: z.number().int(),
@@ -47,9 +105,6 @@ const roleItem = z.object({
     .optional(),
 });
 
-type Inputs = z.output<typeof inputs>;
-export type RoleArgs = z.input<typeof inputs>;
-export type RoleOutputs = Inputs & { roleId: number; type: string };
 
 const roles = "/v1/roles";
 

@@ -4,20 +4,49 @@
  */
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
+import { type CheckFailure, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath } from "./common";
 
 const PASSWORD_SPECIALS = "!@#$^&*?_~";
 
-const inputs = z.object({
-  /** Defaults to the resource name. */
+/** The inputs of a `contabo.Secret`. */
+export interface SecretArgs {
+  /**
+   * The secret's name: 1 to 255 characters. Defaults to the resource name. A change renames the
+   * secret in place.
+   */
+  name: string;
+  /**
+   * What the secret holds: `password` or `ssh` (an SSH public key). A change replaces the
+   * secret.
+   */
+  type: "password" | "ssh";
+  /**
+   * The password or the SSH key: 8 to 500 characters. A password needs an upper and a lower case
+   * letter and either one digit and two of `!@#$^&*?_~` or three digits and one of them (checked
+   * at preview). Stored as a Pulumi secret, in the inputs and the outputs. A change updates the
+   * secret in place.
+   */
+  value: string;
+}
+
+/** The outputs of a `contabo.Secret`: the inputs, with `value` a Pulumi secret. */
+export type SecretOutputs = Required<SecretArgs> & {
+  /** The secret's id at Contabo; `id` is the same number as a string. */
+  secretId: number;
+  /** When the secret was created, as an ISO 8601 date and time. */
+  createdAt: string;
+  /** When the secret was last changed, as an ISO 8601 date and time. */
+  updatedAt: string;
+};
+
+const inputs = documented<SecretArgs>()(z.object({
   name: z.string().min(1).max(255),
-  /** `password` or `ssh`; changing it replaces the secret. */
   type: z.enum(["password", "ssh"]),
   value: z.string().min(8).max(500),
-});
+}));
 
 /** Contabo's password rule, as its API documents it (the regular expression there is mangled). */
 export function passwordProblem(value: string): string | undefined {
@@ -41,9 +70,6 @@ const secretItem = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-
-export type SecretArgs = z.input<typeof inputs>;
-export type SecretOutputs = z.output<typeof inputs> & { secretId: number; createdAt: string; updatedAt: string };
 
 function outputsOf(secret: z.infer<typeof secretItem>): SecretOutputs {
   const { secretId, name, type, value, createdAt, updatedAt } = secret;

@@ -6,23 +6,37 @@
  */
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { numericId } from "./common";
 
-const inputs = z.object({
-  /** Changing the instance replaces the snapshot. */
+/** The inputs of a `contabo.Snapshot`. */
+export interface SnapshotArgs {
+  /** The id of the `contabo.Instance` whose disk to snapshot. A change replaces the snapshot. */
+  instanceId: number;
+  /**
+   * The snapshot's name: 1 to 30 letters, numbers, spaces and dashes. Defaults to the resource
+   * name. A change renames the snapshot in place.
+   */
+  name: string;
+  /**
+   * The snapshot's description: 1 to 255 characters. A change is made in place. Left out, it is
+   * not managed: removing it later changes nothing.
+   */
+  description?: string;
+}
+
+const inputs = documented<SnapshotArgs>()(z.object({
   instanceId: numericId,
-  /** Defaults to the resource name. */
   name: z
     .string()
     .min(1)
     .max(30)
     .regex(/^[A-Za-z0-9 -]+$/, "may contain only letters, numbers, spaces and dashes"),
   description: z.string().min(1).max(255).optional(),
-});
+}));
 
 const snapshotItem = z.object({
   snapshotId: z.string(),
@@ -35,9 +49,19 @@ const snapshotItem = z.object({
   imageName: z.string(),
 });
 
-export type SnapshotArgs = z.input<typeof inputs>;
-export type SnapshotOutputs = z.output<typeof inputs> &
-  Pick<z.infer<typeof snapshotItem>, "snapshotId" | "createdDate" | "autoDeleteDate" | "imageId" | "imageName">;
+/** The outputs of a `contabo.Snapshot`. */
+export type SnapshotOutputs = Pick<SnapshotArgs, "instanceId" | "name" | "description"> & {
+  /** The snapshot's id at Contabo; `id` is `<instanceId>/<snapshotId>`. */
+  snapshotId: string;
+  /** When the snapshot was taken, as an ISO 8601 timestamp. */
+  createdDate: string;
+  /** When Contabo deletes the snapshot by itself, as an ISO 8601 timestamp; a refresh after it drops the snapshot from the state. */
+  autoDeleteDate: string;
+  /** The id of the image the instance ran when the snapshot was taken. */
+  imageId: string;
+  /** The name of the image the instance ran when the snapshot was taken. */
+  imageName: string;
+};
 
 const snapshots = (instanceId: number | string) => `/v1/compute/instances/${instanceId}/snapshots`;
 

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idParts } from "../core/ids";
 import { createOnce } from "../core/reconcile";
 import { createdByKey } from "./audits";
@@ -15,12 +15,33 @@ import { numericId } from "./common";
 
 const RESOURCE_TYPES = ["instance", "image", "object-storage"] as const;
 
-const inputs = z.object({
+/** The inputs of a `contabo.TagAssignment`. */
+export interface TagAssignmentArgs {
+  /** The id of the `contabo.Tag` to assign: a positive integer. A change replaces the assignment. */
+  tagId: number;
+  /**
+   * The kind of resource that carries the tag: `instance`, `image` or `object-storage`. A change
+   * replaces the assignment.
+   */
+  resourceType: "instance" | "image" | "object-storage";
+  /**
+   * The id of that resource: an instance id (a positive integer), or an image or object storage
+   * id (1 to 255 characters). Kept as a string. A change replaces the assignment.
+   */
+  resourceId: number | string;
+}
+
+/** The outputs of a `contabo.TagAssignment`: the inputs. */
+export type TagAssignmentOutputs = Omit<TagAssignmentArgs, "resourceId"> & {
+  /** The id of the resource that carries the tag, as a string. */
+  resourceId: string;
+};
+
+const inputs = documented<TagAssignmentArgs>()(z.object({
   tagId: numericId,
   resourceType: z.enum(RESOURCE_TYPES),
-  /** An instance id, or an image or object storage id. */
   resourceId: z.union([numericId, z.string().min(1).max(255)]).transform(String),
-});
+}));
 
 const assignmentItem = z.object({
   tagId: z.number().int(),
@@ -29,9 +50,6 @@ const assignmentItem = z.object({
   resourceId: z.string(),
   resourceName: z.string(),
 });
-
-export type TagAssignmentArgs = z.input<typeof inputs>;
-export type TagAssignmentOutputs = z.output<typeof inputs>;
 
 const outputsOf = ({ tagId, resourceType, resourceId }: z.infer<typeof assignmentItem>): TagAssignmentOutputs => ({
   tagId,

@@ -5,23 +5,70 @@
  */
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { idPath, numericId } from "./common";
 
-const inputs = z.object({
+/** The inputs of a `contabo.User`. Every change updates the user in place (PATCH). */
+export interface UserArgs {
+  /**
+   * The user's e-mail address, unique in the account: at most 255 characters. Contabo sends the
+   * invitation and the password links there. A change updates the user in place.
+   */
+  email: string;
+  /** The user's first name: 1 to 255 characters. A change updates the user in place. */
+  firstName: string;
+  /** The user's last name: 1 to 255 characters. A change updates the user in place. */
+  lastName: string;
+  /**
+   * Whether the user can log in; a disabled user cannot use the API any more. A change updates
+   * the user in place.
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * Whether the user logs in with two-factor authentication by a time-based one-time password
+   * (TOTP). A change updates the user in place.
+   * @default false
+   */
+  totp?: boolean;
+  /**
+   * The user's language: `de-DE`, `de`, `en-US` or `en`. A change updates the user in place.
+   * @default "en"
+   */
+  locale?: "de-DE" | "de" | "en-US" | "en";
+  /**
+   * The ids of the user's `contabo.Role`s. Duplicates are dropped, the order does not matter. A
+   * change updates the user in place.
+   * @default []
+   */
+  roles?: number[];
+}
+
+/** The outputs of a `contabo.User`. */
+export type UserOutputs = Required<UserArgs> & {
+  /** The user's id at Contabo (a UUID); `id` is the same string. */
+  userId: string;
+  /**
+   * Whether the user is the account's owner, who may use every API on every resource. The owner
+   * is never deleted: a delete of it is refused before any API call.
+   */
+  owner: boolean;
+  /** Whether the user has verified the e-mail address. */
+  emailVerified: boolean;
+};
+
+const inputs = documented<UserArgs>()(z.object({
   email: z.email().max(255),
   // Optional in the create request, but the API's answers always carry non-empty names.
   firstName: z.string().min(1).max(255),
   lastName: z.string().min(1).max(255),
   enabled: z.boolean().default(true),
-  /** Two-factor authentication with a one-time password. */
   totp: z.boolean().default(false),
   locale: z.enum(["de-DE", "de", "en-US", "en"]).default("en"),
-  /** Ids of `contabo.Role`s. */
   roles: z.array(numericId).transform((ids) => [...new Set(ids)].sort((a, b) => a - b)).default([]),
-});
+}));
 
 const userItem = z.object({
   userId: z.string(),
@@ -36,9 +83,6 @@ const userItem = z.object({
   emailVerified: z.boolean(),
 });
 
-type Inputs = z.output<typeof inputs>;
-export type UserArgs = z.input<typeof inputs>;
-export type UserOutputs = Inputs & { userId: string; owner: boolean; emailVerified: boolean };
 
 const users = "/v1/users";
 

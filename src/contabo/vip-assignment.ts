@@ -6,18 +6,48 @@
 import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { createOnce } from "../core/reconcile";
 import { createdByKey } from "./audits";
 import { type ContaboClient, contabo } from "./client";
 import { numericId } from "./common";
 
-const inputs = z.object({
+/** The inputs of a `contabo.VipAssignment`. */
+export interface VipAssignmentArgs {
+  /**
+   * The virtual IP to assign: an IPv4 address of a VIP of the account, bought in Contabo's
+   * customer panel. It is the assignment's id. A change replaces the assignment, unassigning the
+   * old one first.
+   */
+  ip: string;
+  /**
+   * The kind of server: `instances` or `bare-metal`. A change replaces the assignment, unassigning
+   * the old one first.
+   * @default "instances"
+   */
+  resourceType?: "instances" | "bare-metal";
+  /**
+   * The id of the instance or bare-metal server: a positive integer. A change replaces the
+   * assignment: the VIP is freed first, then assigned to the new server.
+   */
+  resourceId: number;
+}
+
+/** The outputs of a `contabo.VipAssignment`. */
+export type VipAssignmentOutputs = Required<VipAssignmentArgs> & {
+  /** The VIP's id at Contabo (a UUID); the resource's `id` is the IP. */
+  vipId: string;
+  /** The region of the VIP, e.g. `European Union (Germany)`. */
+  region: string;
+  /** The data center of the VIP, e.g. `European Union (Germany) 3`. */
+  dataCenter: string;
+};
+
+const inputs = documented<VipAssignmentArgs>()(z.object({
   ip: z.string().refine(isIPv4, "must be an IPv4 address"),
   resourceType: z.enum(["instances", "bare-metal"]).default("instances"),
-  /** The instance or bare-metal server id. */
   resourceId: numericId,
-});
+}));
 
 const vipItem = z.object({
   vipId: z.string(),
@@ -29,8 +59,6 @@ const vipItem = z.object({
 });
 
 type Inputs = z.output<typeof inputs>;
-export type VipAssignmentArgs = z.input<typeof inputs>;
-export type VipAssignmentOutputs = Inputs & { vipId: string; region: string; dataCenter: string };
 
 const vipPath = (ip: string) => `/v1/vips/${encodeURIComponent(ip)}`;
 
@@ -59,7 +87,8 @@ const VipAssignmentResource = defineResource({
       what: `assign VIP ${wanted.ip} to ${wanted.resourceType} ${wanted.resourceId}`,
       send: async () => {
         // The live API refuses an assignment without a body, although the spec documents none.
-        await client.call(scope.context("assign VIP"), "POST", path, {}, { requestId: scope.createKey });
+        // No body, as the spec and Contabo's own cntb client (AssignIp) send it.
+        await client.call(scope.context("assign VIP"), "POST", path, undefined, { requestId: scope.createKey });
         return read();
       },
       // Found by the key, not by the assignment alone: one made outside this resource is refused (409).

@@ -112,12 +112,12 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     return { id, outputs: await this.outputs(client, scope, id, options.known) };
   }
 
-  /** Sends a change (PATCH, DELETE, or an action below the resource such as `/start`) and waits for it. */
+  /** Sends a change (PUT, PATCH, DELETE, or an action below the resource such as `/start`) and waits for it. */
   change(
     client: IonosClient,
     scope: OperationScope,
     id: string,
-    change: { operation: string; method: "POST" | "PATCH" | "DELETE"; minutes: number; body?: unknown; below?: string },
+    change: { operation: string; method: "POST" | "PUT" | "PATCH" | "DELETE"; minutes: number; body?: unknown; below?: string },
   ): Promise<void> {
     const context = scope.context(`${change.operation} ${this.options.noun}`);
     const limit = waitLimit(this.options.noun, change.minutes);

@@ -3,20 +3,66 @@
  * is fixed at creation (changing it replaces the data center, and so everything in it).
  */
 import { z } from "zod";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { ionos } from "./client";
 import { IonosKind, apiChanges, resource, timeoutMinutes } from "./common";
 
-const inputs = z.object({
-  /** Defaults to the resource name. */
+/** The inputs of an `ionos.Datacenter`. */
+export interface DatacenterArgs {
+  /**
+   * The data center's name: 1 to 255 characters. Defaults to the resource name. A change renames
+   * the data center in place.
+   */
+  name: string;
+  /**
+   * A free-text description of the data center, at most 255 characters. A change updates it in
+   * place.
+   * @default ""
+   */
+  description?: string;
+  /**
+   * Where the data center is: an IONOS location such as `de/fra`, `de/txl`, `gb/lhr` or `us/las`
+   * (`xx/yyy`, optionally followed by `/<number>`). IONOS fixes it at creation: a change replaces
+   * the data center, and so everything in it.
+   */
+  location: string;
+  /**
+   * Whether changes to the data center need extra protection, such as two-step verification. A
+   * change applies in place.
+   * @default false
+   */
+  secAuthProtection?: boolean;
+  /**
+   * How long, in minutes, each wait for an IONOS request of this data center (its create, update
+   * or delete) may take: more than 0 and at most 1440 (24 hours); fractions are allowed (0.5 is
+   * 30 seconds). It only bounds this provider's waits: a change applies in place without an API
+   * call.
+   * @default 30
+   */
+  timeoutMinutes?: number;
+}
+
+/** The outputs of an `ionos.Datacenter`. */
+export type DatacenterOutputs = Required<DatacenterArgs> & {
+  /** The data center's id at IONOS (a UUID); `id` is the same string. */
+  datacenterId: string;
+  /** The data center's version number at IONOS. */
+  version: number;
+  /** The features IONOS offers in the data center's location, as IONOS names them. */
+  features: string[];
+  /** The CPU families that servers in this data center can use (for a server's `cpuFamily`). */
+  cpuFamilies: string[];
+  /** When the data center was created, as an ISO 8601 timestamp ("" when IONOS does not say). */
+  createdDate: string;
+};
+
+const inputs = documented<DatacenterArgs>()(z.object({
   name: z.string().min(1).max(255),
   description: z.string().max(255).default(""),
-  /** Such as `de/fra`, `de/txl`, `gb/lhr`, `us/las`; changing it replaces the data center. */
   location: z.string().regex(/^[a-z]{2}\/[a-z]{3}(\/\d+)?$/, "must be an IONOS location such as de/fra"),
-  /** Extra protection such as two-step verification for changes. */
   secAuthProtection: z.boolean().default(false),
   timeoutMinutes: timeoutMinutes(30),
-});
+}));
 
 const datacenterItem = resource({
   name: z.string().optional(),
@@ -27,16 +73,6 @@ const datacenterItem = resource({
   features: z.array(z.string()).optional(),
   cpuArchitecture: z.array(z.object({ cpuFamily: z.string() }).loose()).optional(),
 });
-
-export type DatacenterArgs = z.input<typeof inputs>;
-export type DatacenterOutputs = z.output<typeof inputs> & {
-  datacenterId: string;
-  version: number;
-  features: string[];
-  /** CPU families servers in this data center can use. */
-  cpuFamilies: string[];
-  createdDate: string;
-};
 
 function outputsOf(dc: z.infer<typeof datacenterItem>, known: Partial<DatacenterOutputs>): DatacenterOutputs {
   const p = dc.properties;

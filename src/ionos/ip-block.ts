@@ -1,18 +1,48 @@
 /** `ionos.IpBlock`: public IPv4 addresses reserved in one location, for NICs on public LANs. */
 import { z } from "zod";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { ionos } from "./client";
 import { IonosKind, apiChanges, resource, timeoutMinutes } from "./common";
 
-const inputs = z.object({
-  /** Defaults to the resource name. */
+/** The inputs of an `ionos.IpBlock`. */
+export interface IpBlockArgs {
+  /** The block's name: 1 to 255 characters. Defaults to the resource name. A change renames the block in place. */
+  name: string;
+  /**
+   * The IONOS location the addresses are reserved in, such as `de/fra` (`xx/yyy`, optionally
+   * followed by `/<number>`); NICs using them must be in a data center of that location. A change
+   * replaces the block, and so its addresses.
+   */
+  location: string;
+  /**
+   * How many IPv4 addresses the block reserves: a whole number from 1 to 64. A change replaces
+   * the block, and so its addresses.
+   * @default 1
+   */
+  size?: number;
+  /**
+   * How long, in minutes, each wait for an IONOS request of this block (its create, update or
+   * delete) may take: more than 0 and at most 1440 (24 hours); fractions are allowed (0.5 is 30
+   * seconds). It only bounds this provider's waits: a change applies in place without an API call.
+   * @default 30
+   */
+  timeoutMinutes?: number;
+}
+
+/** The outputs of an `ionos.IpBlock`. */
+export type IpBlockOutputs = Required<IpBlockArgs> & {
+  /** The block's id at IONOS (a UUID); `id` is the same string. */
+  ipBlockId: string;
+  /** The reserved IPv4 addresses, as IONOS lists them. */
+  ips: string[];
+};
+
+const inputs = documented<IpBlockArgs>()(z.object({
   name: z.string().min(1).max(255),
-  /** Such as `de/fra`; changing it replaces the block. */
   location: z.string().regex(/^[a-z]{2}\/[a-z]{3}(\/\d+)?$/, "must be an IONOS location such as de/fra"),
-  /** How many addresses; changing it replaces the block (and so its addresses). */
   size: z.number().int().min(1).max(64).default(1),
   timeoutMinutes: timeoutMinutes(30),
-});
+}));
 
 const blockItem = resource({
   name: z.string().optional(),
@@ -20,9 +50,6 @@ const blockItem = resource({
   size: z.number().int(),
   ips: z.array(z.string()).optional(),
 });
-
-export type IpBlockArgs = z.input<typeof inputs>;
-export type IpBlockOutputs = z.output<typeof inputs> & { ipBlockId: string; ips: string[] };
 
 function outputsOf(block: z.infer<typeof blockItem>, known: Partial<IpBlockOutputs>): IpBlockOutputs {
   const { name, location, size, ips } = block.properties;

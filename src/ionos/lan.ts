@@ -4,32 +4,66 @@
  */
 import { z } from "zod";
 import { numericIdPart } from "../core/ids";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes } from "./common";
 
 const failover = z.object({ ip: z.ipv4(), nicUuid: z.string().min(1) });
 
-const inputs = z.object({
-  /** Changing it replaces the LAN. */
+/** The inputs of an `ionos.Lan`. */
+export interface LanArgs {
+  /** The id of the data center the LAN is in (`ionos.Datacenter`'s `datacenterId`). A change replaces the LAN. */
+  datacenterId: string;
+  /** The LAN's name: 1 to 255 characters. Defaults to the resource name. A change renames the LAN in place. */
+  name: string;
+  /**
+   * Whether the LAN is connected to the internet; a private LAN is not. A change applies in place.
+   * @default false
+   */
+  public?: boolean;
+  /**
+   * The LAN's IP failover groups: each an IPv4 address (from a reserved IP block) and the id of the
+   * NIC that holds it. IONOS accepts a group only for a NIC already in the LAN, so a new LAN gets
+   * its groups by an update right after its create. A change sets the groups in place.
+   * @default []
+   */
+  ipFailover?: {
+    /** The failover IPv4 address. */
+    ip: string;
+    /** The id of the NIC that holds the address (`ionos.Nic`'s `nicId`). */
+    nicUuid: string;
+  }[];
+  /**
+   * How long, in minutes, each wait for an IONOS request of this LAN (its create, update or delete)
+   * may take: more than 0 and at most 1440 (24 hours); fractions are allowed (0.5 is 30 seconds).
+   * It only bounds this provider's waits: a change applies in place without an API call.
+   * @default 30
+   */
+  timeoutMinutes?: number;
+}
+
+/** The outputs of an `ionos.Lan`. */
+export type LanOutputs = Required<LanArgs> & {
+  /**
+   * The LAN's number within its data center at IONOS (1, 2, ...), which NICs give as their `lan`;
+   * `id` is `<datacenterId>/<lanId>`.
+   */
+  lanId: number;
+};
+
+const inputs = documented<LanArgs>()(z.object({
   datacenterId: z.string().min(1),
-  /** Defaults to the resource name. */
   name: z.string().min(1).max(255),
-  /** Connected to the internet. */
   public: z.boolean().default(false),
-  /** IP failover groups: an IP (from a reserved IP block) and the NIC that holds it. */
   ipFailover: z.array(failover).default([]),
   timeoutMinutes: timeoutMinutes(30),
-});
+}));
 
 const lanItem = resource({
   name: z.string().optional(),
   public: z.boolean().optional(),
   ipFailover: z.array(failover.loose()).nullish(),
 });
-
-export type LanArgs = z.input<typeof inputs>;
-export type LanOutputs = z.output<typeof inputs> & { lanId: number };
 
 function outputsOf(lan: z.infer<typeof lanItem>, known: Partial<LanOutputs>, ids: Record<string, string>): LanOutputs {
   const p = lan.properties;

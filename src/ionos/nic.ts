@@ -4,28 +4,77 @@
  */
 import { z } from "zod";
 import { idPart } from "../core/ids";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes } from "./common";
 
 const FIREWALL_TYPES = ["INGRESS", "EGRESS", "BIDIRECTIONAL"] as const;
 
-const inputs = z.object({
-  /** Changing the data center or the server replaces the NIC. */
+/** The inputs of an `ionos.Nic`. */
+export interface NicArgs {
+  /** The id of the data center the NIC's server is in (`ionos.Datacenter`'s `datacenterId`). A change replaces the NIC. */
+  datacenterId: string;
+  /** The id of the server the NIC belongs to (`ionos.Server`'s `serverId`). A change replaces the NIC. */
+  serverId: string;
+  /** The NIC's name: 1 to 255 characters. Defaults to the resource name. A change renames the NIC in place. */
+  name: string;
+  /**
+   * The number of the LAN the NIC is in (`ionos.Lan`'s `lanId`): a whole number, at least 1. A
+   * change moves the NIC to that LAN in place.
+   */
+  lan: number;
+  /**
+   * Whether IONOS's DHCP serves the NIC its IPs. A change applies in place.
+   * @default true
+   */
+  dhcp?: boolean;
+  /**
+   * The NIC's IPv4 addresses, at least one; on a public LAN they come from a reserved IP block
+   * (`ionos.IpBlock`'s `ips`). Left out, IONOS assigns one and the IPs are not managed; the
+   * outputs show the IPs IONOS reports. A change applies in place. A replaced NIC that keeps one
+   * of these IPs is deleted before its replacement is created, so the IP is free for it.
+   */
+  ips?: string[];
+  /**
+   * Whether the NIC's firewall is active; an active firewall without rules (`ionos.FirewallRule`)
+   * blocks all incoming traffic. A change applies in place.
+   * @default false
+   */
+  firewallActive?: boolean;
+  /**
+   * Which traffic the firewall filters: `INGRESS` (incoming), `EGRESS` (outgoing) or
+   * `BIDIRECTIONAL` (both). A change applies in place.
+   * @default "INGRESS"
+   */
+  firewallType?: "INGRESS" | "EGRESS" | "BIDIRECTIONAL";
+  /**
+   * How long, in minutes, each wait for an IONOS request of this NIC (its create, update or
+   * delete) may take: more than 0 and at most 1440 (24 hours); fractions are allowed (0.5 is 30
+   * seconds). It only bounds this provider's waits: a change applies in place without an API call.
+   * @default 30
+   */
+  timeoutMinutes?: number;
+}
+
+/** The outputs of an `ionos.Nic`. */
+export type NicOutputs = Required<NicArgs> & {
+  /** The NIC's id at IONOS (a UUID); `id` is `<datacenterId>/<serverId>/<nicId>`. */
+  nicId: string;
+  /** The NIC's MAC address, as IONOS reports it ("" when IONOS does not say). */
+  mac: string;
+};
+
+const inputs = documented<NicArgs>()(z.object({
   datacenterId: z.string().min(1),
   serverId: z.string().min(1),
-  /** Defaults to the resource name. */
   name: z.string().min(1).max(255),
-  /** The LAN's number (`ionos.Lan`'s `lanId`). */
   lan: z.number().int().min(1),
   dhcp: z.boolean().default(true),
-  /** Left out, IONOS assigns one and it is not managed. */
   ips: z.array(z.ipv4()).min(1).optional(),
-  /** An active firewall without rules blocks all incoming traffic. */
   firewallActive: z.boolean().default(false),
   firewallType: z.enum(FIREWALL_TYPES).default("INGRESS"),
   timeoutMinutes: timeoutMinutes(30),
-});
+}));
 
 const nicItem = resource({
   name: z.string().optional(),
@@ -36,10 +85,6 @@ const nicItem = resource({
   firewallActive: z.boolean().optional(),
   firewallType: z.enum(FIREWALL_TYPES).optional(),
 });
-
-type Inputs = z.output<typeof inputs>;
-export type NicArgs = z.input<typeof inputs>;
-export type NicOutputs = Omit<Inputs, "ips"> & { ips: string[]; nicId: string; mac: string };
 
 function outputsOf(nic: z.infer<typeof nicItem>, known: Partial<NicOutputs>, ids: Record<string, string>): NicOutputs {
   const p = nic.properties;

@@ -7,26 +7,81 @@ import { z } from "zod";
 import { Coalescer, onOwner } from "../core/coalesce";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { idPart } from "../core/ids";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { type IonosClient, ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes } from "./common";
 
 const RESTARTING = ["cores", "ram", "cpuFamily"];
 
-const inputs = z.object({
+/** The inputs of an `ionos.Server`. */
+export interface ServerArgs {
+  /** The id of the data center the server is in (`ionos.Datacenter`'s `datacenterId`). A change replaces the server. */
+  datacenterId: string;
+  /** The server's name: 1 to 255 characters. Defaults to the resource name. A change renames the server in place. */
+  name: string;
+  /**
+   * The number of CPU cores: a whole number from 1 to 62. A change applies in place, and IONOS
+   * restarts the server to apply it (the preview warns).
+   */
+  cores: number;
+  /**
+   * The memory in MB: at least 256 and a multiple of 256 (4096 is 4 GB). A change applies in
+   * place, and IONOS restarts the server to apply it (the preview warns).
+   */
+  ram: number;
+  /**
+   * The CPU family, one of the data center's `cpuFamilies`. Left out, IONOS picks one and it is not
+   * managed. A change applies in place, and IONOS restarts the server to apply it (the preview
+   * warns).
+   */
+  cpuFamily?: string;
+  /**
+   * The availability zone the server runs in: `AUTO` (IONOS chooses), `ZONE_1` or `ZONE_2`. A
+   * change replaces the server.
+   * @default "AUTO"
+   */
+  availabilityZone?: "AUTO" | "ZONE_1" | "ZONE_2";
+  /**
+   * Whether the server runs: `RUNNING` or `SHUTOFF` (stopped: billing stops, public IPs are
+   * released). A server created `SHUTOFF` is stopped right after its create. A change starts or
+   * stops the server in place.
+   * @default "RUNNING"
+   */
+  vmState?: "RUNNING" | "SHUTOFF";
+  /**
+   * How long, in minutes, each wait for an IONOS request of this server (its create, update, start,
+   * stop or delete) may take: more than 0 and at most 1440 (24 hours); fractions are allowed (0.5
+   * is 30 seconds). It only bounds this provider's waits: a change applies in place without an API
+   * call.
+   * @default 60
+   */
+  timeoutMinutes?: number;
+}
+
+/** The outputs of an `ionos.Server`. */
+export type ServerOutputs = Omit<Required<ServerArgs>, "cpuFamily" | "vmState"> & {
+  /** The server's CPU family: the one given, or the one IONOS picked ("" when IONOS does not say). */
+  cpuFamily: string;
+  /** The server's state as IONOS reports it: `RUNNING`, `SHUTOFF`, or a passing state such as `SHUTDOWN`. */
+  vmState: string;
+  /** The server's id at IONOS (a UUID); `id` is `<datacenterId>/<serverId>`. */
+  serverId: string;
+  /** The server's type as IONOS reports it: `ENTERPRISE` for the servers this resource creates. */
+  type: string;
+  /** The id of the volume the server boots from, "" before one is attached. */
+  bootVolumeId: string;
+};
+
+const inputs = documented<ServerArgs>()(z.object({
   datacenterId: z.string().min(1),
-  /** Defaults to the resource name. */
   name: z.string().min(1).max(255),
   cores: z.number().int().min(1).max(62),
-  /** MB, a multiple of 256. */
   ram: z.number().int().min(256).multipleOf(256, "must be a multiple of 256 (MB)"),
-  /** Left out, IONOS picks one of the data center's (see its `cpuFamilies`). */
   cpuFamily: z.string().min(1).optional(),
   availabilityZone: z.enum(["AUTO", "ZONE_1", "ZONE_2"]).default("AUTO"),
-  /** RUNNING or SHUTOFF (stopped: billing stops, public IPs are released). */
   vmState: z.enum(["RUNNING", "SHUTOFF"]).default("RUNNING"),
   timeoutMinutes: timeoutMinutes(60),
-});
+}));
 
 const serverItem = resource({
   name: z.string().optional(),
@@ -38,18 +93,6 @@ const serverItem = resource({
   type: z.string().optional(),
   bootVolume: z.object({ id: z.string() }).loose().nullish(),
 });
-
-type Inputs = z.output<typeof inputs>;
-export type ServerArgs = z.input<typeof inputs>;
-export type ServerOutputs = Omit<Inputs, "cpuFamily" | "vmState"> & {
-  cpuFamily: string;
-  /** As IONOS reports it: RUNNING, SHUTOFF, or a passing state such as SHUTDOWN. */
-  vmState: string;
-  serverId: string;
-  type: string;
-  /** The volume the server boots from, "" before one is attached. */
-  bootVolumeId: string;
-};
 
 function outputsOf(server: z.infer<typeof serverItem>, known: Partial<ServerOutputs>, ids: Record<string, string>): ServerOutputs {
   const p = server.properties;

@@ -7,34 +7,111 @@
 import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { idPart } from "../core/ids";
-import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { type IonosClient, ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes, waitLimit } from "./common";
 
 const LICENCE_TYPES = ["UNKNOWN", "WINDOWS", "WINDOWS2016", "WINDOWS2022", "LINUX", "OTHER"] as const;
 
-const inputs = z.object({
+/** The inputs of an `ionos.Volume`. */
+export interface VolumeArgs {
+  /** The id of the data center the volume is in (`ionos.Datacenter`'s `datacenterId`). A change replaces the volume. */
+  datacenterId: string;
+  /** The volume's name: 1 to 255 characters. Defaults to the resource name. A change renames the volume in place. */
+  name: string;
+  /**
+   * The volume's size in GB: more than 0 and at most 4096. A larger size grows the volume in place;
+   * a smaller one fails at preview (a volume cannot shrink).
+   */
+  size: number;
+  /**
+   * The storage type: `HDD`, `SSD`, `SSD Standard` or `SSD Premium`. A change replaces the volume.
+   * @default "HDD"
+   */
+  type?: "HDD" | "SSD" | "SSD Standard" | "SSD Premium";
+  /**
+   * The id of a public image or of a snapshot to create the volume from. Give either `image` or
+   * `imageAlias`, not both; with neither, the volume is blank. Written once at creation: a change
+   * replaces the volume.
+   */
+  image?: string;
+  /**
+   * A public image by its alias, such as `ubuntu:latest`, instead of `image`. IONOS does not return
+   * it: the outputs keep the value given. Written once at creation: a change replaces the volume.
+   */
+  imageAlias?: string;
+  /**
+   * The root password of a volume made from an image: 8 to 50 letters and digits (IONOS's rule).
+   * Needs `image` or `imageAlias`. Stored as a Pulumi secret; IONOS does not return it. Written
+   * once at creation: a change replaces the volume.
+   */
+  imagePassword?: string;
+  /**
+   * Public SSH keys authorized on a volume made from an image, each a non-empty string. Needs
+   * `image` or `imageAlias`. Stored as Pulumi secrets; IONOS does not return them. Written once at
+   * creation: a change replaces the volume.
+   * @default []
+   */
+  sshKeys?: string[];
+  /**
+   * The licence type of the volume's operating system: `UNKNOWN`, `WINDOWS`, `WINDOWS2016`,
+   * `WINDOWS2022`, `LINUX` or `OTHER`. Required for a volume without an image (the preview fails
+   * without it); with an image it may be left out, and is then not managed. A change replaces the
+   * volume.
+   */
+  licenceType?: "UNKNOWN" | "WINDOWS" | "WINDOWS2016" | "WINDOWS2022" | "LINUX" | "OTHER";
+  /**
+   * The storage availability zone: `AUTO` (IONOS chooses), `ZONE_1`, `ZONE_2` or `ZONE_3`. A
+   * change replaces the volume.
+   * @default "AUTO"
+   */
+  availabilityZone?: "AUTO" | "ZONE_1" | "ZONE_2" | "ZONE_3";
+  /**
+   * The id of a server in the same data center to attach the volume to (`ionos.Server`'s
+   * `serverId`); the first volume attached to a server becomes its boot volume. A change detaches
+   * the volume from its old server and attaches it to the new one, in place. Left out, the
+   * attachment is not managed: removing it does not detach the volume.
+   */
+  serverId?: string;
+  /**
+   * How long, in minutes, each wait for an IONOS request of this volume (its create, update,
+   * attach, detach or delete) may take: more than 0 and at most 1440 (24 hours); fractions are
+   * allowed (0.5 is 30 seconds). It only bounds this provider's waits: a change applies in place
+   * without an API call.
+   * @default 60
+   */
+  timeoutMinutes?: number;
+}
+
+/** The outputs of an `ionos.Volume`: the write-once image inputs stay optional. */
+export type VolumeOutputs = Pick<VolumeArgs, "image" | "imageAlias" | "imagePassword"> &
+  Required<Omit<VolumeArgs, "image" | "imageAlias" | "imagePassword" | "type" | "licenceType" | "serverId">> & {
+    /** The storage type as IONOS reports it: one of the input's types, or `DAS` or `ISO`. */
+    type: string;
+    /** The licence type as IONOS reports it (`UNKNOWN` when IONOS does not say). */
+    licenceType: string;
+    /** The id of the server the volume is attached to, "" when none. */
+    serverId: string;
+    /** The volume's id at IONOS (a UUID); `id` is `<datacenterId>/<volumeId>`. */
+    volumeId: string;
+    /** The volume's device number (LUN) on its server, 0 when it is not attached. */
+    deviceNumber: number;
+  };
+
+const inputs = documented<VolumeArgs>()(z.object({
   datacenterId: z.string().min(1),
-  /** Defaults to the resource name. */
   name: z.string().min(1).max(255),
-  /** GB; grows in place, never shrinks. */
   size: z.number().positive().max(4096),
   type: z.enum(["HDD", "SSD", "SSD Standard", "SSD Premium"]).default("HDD"),
-  /** A public image or snapshot id. */
   image: z.string().min(1).optional(),
-  /** A public image by alias, such as `ubuntu:latest`. */
   imageAlias: z.string().min(1).optional(),
-  /** The root password of an image volume: 8 to 50 letters and digits (IONOS's rule). A secret. */
   imagePassword: z.string().regex(/^[A-Za-z0-9]{8,50}$/, "must be 8 to 50 letters and digits").optional(),
-  /** Public keys authorized for SSH on an image volume. Secrets. */
   sshKeys: z.array(z.string().min(1)).default([]),
-  /** Required for a volume without an image. */
   licenceType: z.enum(LICENCE_TYPES).optional(),
   availabilityZone: z.enum(["AUTO", "ZONE_1", "ZONE_2", "ZONE_3"]).default("AUTO"),
-  /** The server to attach the volume to; left out, attachment is not managed. */
   serverId: z.string().min(1).optional(),
   timeoutMinutes: timeoutMinutes(60),
-});
+}));
 
 const volumeItem = resource({
   name: z.string().optional(),
@@ -46,17 +123,6 @@ const volumeItem = resource({
   bootServer: z.string().nullish(),
   deviceNumber: z.number().int().nullish(),
 });
-
-type Inputs = z.output<typeof inputs>;
-export type VolumeArgs = z.input<typeof inputs>;
-export type VolumeOutputs = Omit<Inputs, "type" | "serverId" | "licenceType"> & {
-  type: string;
-  licenceType: string;
-  /** The server the volume is attached to, "" when none. */
-  serverId: string;
-  volumeId: string;
-  deviceNumber: number;
-};
 
 /** Outputs from the API's view, keeping what it never returns (alias, password, keys). */
 function outputsOf(volume: z.infer<typeof volumeItem>, known: Partial<VolumeOutputs>, ids: Record<string, string>): VolumeOutputs {

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
-import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, isKeyedName } from "../core/kit";
+import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, documented, isKeyedName } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
 import { createOnce, createdSince, sendOnce } from "../core/reconcile";
 import { onOwner } from "../core/coalesce";
@@ -18,26 +18,110 @@ import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
 import { getNetwork } from "./cloud-private-network";
 
-const inputs = z.object({
+/** The inputs of an `ovh.CloudInstance`. */
+export interface CloudInstanceArgs {
+  /**
+   * The id of the Public Cloud project the instance belongs to (`serviceName` in OVH's API): 32
+   * hexadecimal characters. A change replaces the instance.
+   */
+  serviceName: string;
+  /**
+   * The instance's name: 1 to 255 characters. Defaults to the resource name, a dash and 8
+   * hexadecimal digits of the create key (e.g. `web-1a2b3c4d`), new for a replacement; left out,
+   * an instance keeps the name it has. A change renames the instance in place.
+   */
+  name: string;
+  /** The instance's region, e.g. GRA11, SBG5 or BHS5. A change replaces the instance. */
+  region: string;
+  /**
+   * The flavor's name in the region, e.g. b3-8 or d2-4. A change resizes the instance in place (it
+   * restarts) where OVH allows it: Linux to Linux or Windows to Windows, flex to flex, and to a
+   * disk at least as large; otherwise it replaces the instance. The preview says which.
+   */
+  flavor: string;
+  /**
+   * The image's name in the region, e.g. "Ubuntu 24.04"; what was given is kept, whatever OVH
+   * later calls the image. A change replaces the instance.
+   */
+  image: string;
+  /**
+   * The SSH key installed at creation: the `keyId` of an `ovh.CloudSshKey`. Left out, no key is
+   * installed, and the key is not managed (leaving it out later changes nothing). A change
+   * replaces the instance.
+   */
+  sshKeyId?: string;
+  /**
+   * The private networks the instance is attached to, each active in the instance's region. A
+   * change replaces the instance (the old one is deleted first when the new one keeps a fixed
+   * address of it on the same network).
+   * @default []
+   */
+  networks?: {
+    /** The private network's id: the `networkId` of an `ovh.CloudPrivateNetwork` (`pn-…`). */
+    networkId: string;
+    /** The instance's fixed IPv4 address in the network; left out, OVH assigns one. */
+    ip?: string;
+  }[];
+  /**
+   * Whether the instance is on the public network (Ext-Net) too; false needs at least one private
+   * network. A change replaces the instance.
+   * @default true
+   */
+  publicNetwork?: boolean;
+  /**
+   * The cloud-init user data, run at the first boot: at most 65535 characters. Stored as a Pulumi
+   * secret, since it often carries keys. Left out, there is none, and it is not managed (leaving
+   * it out later changes nothing). A change replaces the instance.
+   */
+  userData?: string;
+  /**
+   * How long to wait for the instance to be ACTIVE after a create or a resize, and to be gone
+   * after a delete, in minutes: more than 0, at most 1440 (fractions allowed). A change takes
+   * effect in place, at the next wait.
+   * @default 15
+   */
+  timeoutMinutes?: number;
+}
+
+/** The outputs of an `ovh.CloudInstance`. */
+export type CloudInstanceOutputs = Omit<CloudInstanceArgs, "networks" | "publicNetwork" | "timeoutMinutes"> &
+  Required<Pick<CloudInstanceArgs, "networks" | "publicNetwork" | "timeoutMinutes">> & {
+    /** The instance's id at OVH. */
+    instanceId: string;
+    /** The instance's status at OVH, e.g. ACTIVE, BUILD, RESIZE, SHUTOFF or ERROR. */
+    status: string;
+    /** The flavor's id at OVH. */
+    flavorId: string;
+    /** The image's id at OVH. */
+    imageId: string;
+    /** The flavor's number of virtual CPUs. */
+    vcpus: number;
+    /** The flavor's memory, in GiB. */
+    ram: number;
+    /** The flavor's disk size, in GB. */
+    disk: number;
+    /** The instance's public IPv4 address; "" without one. */
+    ipv4: string;
+    /** The instance's public IPv6 address; "" without one. */
+    ipv6: string;
+    /** The instance's addresses on its private networks. */
+    privateIps: string[];
+    /** When the instance was created, as an ISO 8601 timestamp. */
+    created: string;
+  };
+
+const inputs = documented<CloudInstanceArgs>()(z.object({
   serviceName,
-  /** Defaults to the resource name and a suffix of the create key (see above). */
   name: z.string().min(1).max(255),
   region: cloudRegion,
-  /** The flavor's name, e.g. b3-8 or d2-4. */
   flavor: z.string().min(1),
-  /** The image's name, e.g. "Ubuntu 24.04". */
   image: z.string().min(1),
-  /** The `keyId` of an `ovh.CloudSshKey`. */
   sshKeyId: z.string().min(1).optional(),
-  /** Private networks (`networkId` of an `ovh.CloudPrivateNetwork`), each with an optional fixed address. */
   networks: z.array(z.object({ networkId: z.string().min(1), ip: z.ipv4().optional() }).strict()).default([]),
-  /** Whether the instance is on the public network (Ext-Net) too. */
   publicNetwork: z.boolean().default(true),
-  /** cloud-init user data; kept as a secret since it often carries keys. */
   userData: z.string().max(65_535).optional(),
-  /** How long to wait for the instance to be ACTIVE after a create or a resize. */
   timeoutMinutes: timeoutMinutes(15),
-});
+}));
 type Inputs = z.output<typeof inputs>;
 
 const flavorItem = z.object({ id: z.string(), name: z.string(), region: z.string(), osType: z.string(), disk: z.number(), vcpus: z.number(), ram: z.number() }).loose();
@@ -56,23 +140,6 @@ const instanceItem = z.object({
 });
 type InstanceItem = z.infer<typeof instanceItem>;
 type Flavor = z.infer<typeof flavorItem>;
-
-export type CloudInstanceArgs = z.input<typeof inputs>;
-export type CloudInstanceOutputs = Inputs & {
-  instanceId: string;
-  status: string;
-  flavorId: string;
-  imageId: string;
-  vcpus: number;
-  /** GiB */
-  ram: number;
-  /** GB */
-  disk: number;
-  ipv4: string;
-  ipv6: string;
-  privateIps: string[];
-  created: string;
-};
 
 /** An instance in a project's list. */
 const listedInstance = z.object({ id: z.string(), name: z.string(), created: z.string(), status: z.string() }).loose();

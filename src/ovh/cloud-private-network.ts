@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
-import { type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
 import { createOnce, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
@@ -15,17 +15,59 @@ import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
 
 const sortedRegions = z.array(cloudRegion).min(1).transform((regions) => [...new Set(regions)].sort());
 
-const inputs = z.object({
+/** The inputs of an `ovh.CloudPrivateNetwork`. */
+export interface CloudPrivateNetworkArgs {
+  /**
+   * The id of the Public Cloud project the network belongs to (`serviceName` in OVH's API): 32
+   * hexadecimal characters. A change replaces the network.
+   */
+  serviceName: string;
+  /**
+   * The network's name: 1 to 255 characters. Defaults to the resource name. A change renames the
+   * network in place.
+   */
+  name: string;
+  /**
+   * The network's VLAN on the project's vRack: 0 to 4000, where 0 is the vRack's untagged
+   * network; a VLAN is used by one network at a time. A change replaces the network (the old one
+   * is deleted first).
+   * @default 0
+   */
+  vlanId?: number;
+  /**
+   * The regions the network is active in, e.g. `["GRA11", "SBG5"]`: at least one (duplicates are
+   * dropped, the list is sorted). Left out, OVH activates the network in every region of the
+   * project, and the regions are not managed (leaving them out later changes nothing). An added
+   * region is activated in place; a removed one replaces the network (OVH cannot take a region
+   * away).
+   */
+  regions?: string[];
+  /**
+   * How long to wait for the network to be ACTIVE in every region after a create or an update,
+   * in minutes: more than 0, at most 1440 (fractions allowed). A change takes effect in place, at
+   * the next wait.
+   * @default 10
+   */
+  timeoutMinutes?: number;
+}
+
+/** The outputs of an `ovh.CloudPrivateNetwork`. */
+export type CloudPrivateNetworkOutputs = Required<CloudPrivateNetworkArgs> & {
+  /** The network's id at OVH, `pn-<vRack>_<vlanId>`. */
+  networkId: string;
+  /** The network's status at OVH, e.g. BUILDING or ACTIVE. */
+  status: string;
+  /** The network's OpenStack id in each region, by region (for a region where it has one). */
+  openstackIds: Record<string, string>;
+};
+
+const inputs = documented<CloudPrivateNetworkArgs>()(z.object({
   serviceName,
-  /** Defaults to the resource name. */
   name: z.string().min(1).max(255),
-  /** 0 to 4000; 0 is the vRack's untagged network. */
   vlanId: z.number().int().min(0).max(4000).default(0),
-  /** Where the network is active; left out, OVH activates it in every region of the project. */
   regions: sortedRegions.optional(),
-  /** How long to wait for the network to be active in every region. */
   timeoutMinutes: timeoutMinutes(10),
-});
+}));
 type Inputs = z.output<typeof inputs>;
 
 export const networkItem = z.object({
@@ -36,15 +78,6 @@ export const networkItem = z.object({
   regions: z.array(z.object({ region: z.string(), status: z.string(), openstackId: z.string().nullable() })),
 });
 type NetworkItem = z.infer<typeof networkItem>;
-
-export type CloudPrivateNetworkArgs = z.input<typeof inputs>;
-export type CloudPrivateNetworkOutputs = Omit<Inputs, "regions"> & {
-  regions: string[];
-  networkId: string;
-  status: string;
-  /** The network's OpenStack id in each region. */
-  openstackIds: Record<string, string>;
-};
 
 function outputsOf(project: string, network: NetworkItem, timeoutMinutes: number): CloudPrivateNetworkOutputs {
   return {

@@ -5,15 +5,52 @@
  */
 import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
 import { createOnce } from "../core/reconcile";
 import { ovh } from "./client";
 import { cloudRegion, path, serviceName } from "./common";
 
-const inputs = z.object({
+/** The inputs of an `ovh.CloudSshKey`. */
+export interface CloudSshKeyArgs {
+  /**
+   * The id of the Public Cloud project that keeps the key (`serviceName` in OVH's API): 32
+   * hexadecimal characters. A change replaces the key (the old one is deleted first).
+   */
+  serviceName: string;
+  /**
+   * The key's name: 1 to 255 characters, unique within the project. Defaults to the resource
+   * name. A change replaces the key (the old one is deleted first, as names are unique).
+   */
+  name: string;
+  /**
+   * The OpenSSH public key, as the line of a `.pub` file: its type (`ssh-ed25519`, `ssh-rsa`,
+   * `ecdsa-sha2-nistp256`, ...), the base64 key and an optional comment; surrounding spaces are
+   * trimmed. A change replaces the key (the old one is deleted first).
+   */
+  publicKey: string;
+  /**
+   * The one region to keep the key in, e.g. GRA11. Left out, the key is usable in every region of
+   * the project, and the region is not managed (leaving it out later changes nothing). A change
+   * replaces the key (the old one is deleted first).
+   */
+  region?: string;
+}
+
+/** The outputs of an `ovh.CloudSshKey`. */
+export type CloudSshKeyOutputs = Omit<CloudSshKeyArgs, "region"> & {
+  /** The one region the key is kept in; undefined when it is usable in every region. */
+  region?: string;
+  /** The key's id at OVH. */
+  keyId: string;
+  /** The key's fingerprint, as OVH computes it. */
+  fingerprint: string;
+  /** The regions the key is usable in. */
+  regions: string[];
+};
+
+const inputs = documented<CloudSshKeyArgs>()(z.object({
   serviceName,
-  /** Defaults to the resource name; unique within the project. */
   name: z.string().min(1).max(255),
   publicKey: z
     .string()
@@ -22,9 +59,8 @@ const inputs = z.object({
       /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+=*( .*)?$/,
       "must be an OpenSSH public key: type, base64 key and an optional comment (the line of a .pub file)",
     ),
-  /** The one region to keep the key in; left out, the key is usable in every region. */
   region: cloudRegion.optional(),
-});
+}));
 
 const keyItem = z.object({
   id: z.string(),
@@ -33,9 +69,6 @@ const keyItem = z.object({
   fingerPrint: z.string(),
   regions: z.array(z.string()),
 });
-
-export type CloudSshKeyArgs = z.input<typeof inputs>;
-export type CloudSshKeyOutputs = z.output<typeof inputs> & { keyId: string; fingerprint: string; regions: string[] };
 
 function outputsOf(project: string, key: z.infer<typeof keyItem>, region: string | undefined): CloudSshKeyOutputs {
   const { id, name, publicKey, fingerPrint, regions } = key;

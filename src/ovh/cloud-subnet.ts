@@ -6,7 +6,7 @@
 import { BlockList, isIPv4 } from "node:net";
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
-import { type CheckFailure, type ResourceOutputs, defineResource } from "../core/kit";
+import { type CheckFailure, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
 import { createOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
@@ -15,21 +15,74 @@ import { networkPath } from "./cloud-private-network";
 
 const ipv4 = z.string().refine((text) => isIPv4(text), "must be an IPv4 address");
 
-const inputs = z.object({
+/** The inputs of an `ovh.CloudSubnet`. */
+export interface CloudSubnetArgs {
+  /**
+   * The id of the Public Cloud project the network belongs to (`serviceName` in OVH's API): 32
+   * hexadecimal characters. A change replaces the subnet (the old one is deleted first).
+   */
+  serviceName: string;
+  /**
+   * The private network's id (`networkId` of an `ovh.CloudPrivateNetwork`, `pn-…`). A change
+   * replaces the subnet (the old one is deleted first).
+   */
+  networkId: string;
+  /**
+   * The region of the subnet, e.g. GRA11: one the network is active in; a network has one subnet
+   * per region. A change replaces the subnet (the old one is deleted first).
+   */
+  region: string;
+  /**
+   * The subnet as an IPv4 CIDR, e.g. 10.0.0.0/24: a private range (within 10.0.0.0/8,
+   * 172.16.0.0/12 or 192.168.0.0/16) with a prefix of 8 to 29 bits, written from its first
+   * address; checked at preview. A change replaces the subnet (the old one is deleted first).
+   */
+  network: string;
+  /**
+   * The first address given out in this region: inside `network`, after the gateway (the
+   * network's first host; with `noGateway`, from that first host on) and before the broadcast
+   * address; checked at preview. A change replaces the subnet (the old one is deleted first).
+   */
+  start: string;
+  /**
+   * The last address given out in this region: within the same bounds as `start`, and not before
+   * it; checked at preview. A change replaces the subnet (the old one is deleted first).
+   */
+  end: string;
+  /**
+   * Whether DHCP gives out the addresses from `start` to `end`. A change replaces the subnet (the
+   * old one is deleted first).
+   * @default true
+   */
+  dhcp?: boolean;
+  /**
+   * True: the subnet has no default gateway, and the network's first host address stays free for
+   * an instance. A change replaces the subnet (the old one is deleted first).
+   * @default false
+   */
+  noGateway?: boolean;
+}
+
+/** The outputs of an `ovh.CloudSubnet`. */
+export type CloudSubnetOutputs = Required<CloudSubnetArgs> & {
+  /** The subnet's id at OVH. */
+  subnetId: string;
+  /** The subnet's CIDR, as OVH reports it. */
+  cidr: string;
+  /** The subnet's gateway address; "" with `noGateway`. */
+  gatewayIp: string;
+};
+
+const inputs = documented<CloudSubnetArgs>()(z.object({
   serviceName,
-  /** The private network's id (`networkId` of an `ovh.CloudPrivateNetwork`, `pn-…`). */
   networkId: z.string().min(1),
-  /** A region the network is active in. */
   region: cloudRegion,
-  /** The subnet, e.g. 10.0.0.0/24: a private IPv4 range. */
   network: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, "must be an IPv4 CIDR such as 10.0.0.0/24"),
-  /** The first and last address given out in this region. */
   start: ipv4,
   end: ipv4,
   dhcp: z.boolean().default(true),
-  /** True: no default gateway (the network's first address stays free for an instance). */
   noGateway: z.boolean().default(false),
-});
+}));
 type Inputs = z.output<typeof inputs>;
 
 const subnetItem = z.object({
@@ -40,9 +93,6 @@ const subnetItem = z.object({
   ipPools: z.array(z.object({ dhcp: z.boolean(), start: z.string(), end: z.string(), network: z.string(), region: z.string() })),
 });
 type SubnetItem = z.infer<typeof subnetItem>;
-
-export type CloudSubnetArgs = z.input<typeof inputs>;
-export type CloudSubnetOutputs = Inputs & { subnetId: string; cidr: string; gatewayIp: string };
 
 const PRIVATE_RANGES: [string, number][] = [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]];
 const toNumber = (ip: string) => ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);

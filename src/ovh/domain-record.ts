@@ -11,7 +11,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 import { onOwner, CoalescedRun } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
-import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource } from "../core/kit";
+import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idParts, numericIdPart } from "../core/ids";
 import { createOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
@@ -22,22 +22,61 @@ export const RECORD_TYPES = [
 ] as const;
 type RecordType = (typeof RECORD_TYPES)[number];
 
-const inputs = z.object({
-  /** The zone, e.g. `example.com`; changing it replaces the record. */
+/**
+ * The inputs of an `ovh.DomainRecord`. Every create, update and delete returns once a refresh of
+ * the zone has made its change live.
+ */
+export interface DomainRecordArgs {
+  /**
+   * The DNS zone hosted by OVH, e.g. `example.com`: letters, digits, dots and dashes. A change
+   * replaces the record.
+   */
+  zone: string;
+  /**
+   * The record's type. A change replaces the record; to or from CNAME on the same name, the old
+   * record is deleted first (a CNAME stands alone on its name).
+   */
+  fieldType:
+    | "A" | "AAAA" | "CAA" | "CNAME" | "DKIM" | "DMARC" | "DNAME" | "LOC" | "MX" | "NAPTR" | "NS" | "PTR"
+    | "SPF" | "SRV" | "SSHFP" | "TLSA" | "TXT";
+  /**
+   * The name within the zone: "" for the zone itself, or e.g. `www`, `*.dev`, `_dmarc`; at most 255
+   * characters. A CNAME cannot be at the zone itself. A change updates the record in place.
+   * @default ""
+   */
+  subDomain?: string;
+  /**
+   * What the record says, written as in a zone file (e.g. `192.0.2.10` for an A record,
+   * `10 mail.example.com.` for an MX): 1 to 4096 characters, checked for the record type at
+   * preview. A TXT target may be given with or without its quotes. A change updates the record in
+   * place.
+   */
+  target: string;
+  /**
+   * The record's TTL in seconds: 0 to 2147483647, where 0 uses the zone's default TTL. A change
+   * updates the record in place.
+   * @default 0
+   */
+  ttl?: number;
+}
+
+/** The outputs of an `ovh.DomainRecord`. */
+export type DomainRecordOutputs = Required<DomainRecordArgs> & {
+  /** The record's id at OVH. */
+  recordId: number;
+};
+
+const inputs = documented<DomainRecordArgs>()(z.object({
   zone: z.string().min(1).regex(/^[a-z0-9.-]+$/i, "must be a zone name such as example.com"),
-  /** Changing the type replaces the record. */
   fieldType: z.enum(RECORD_TYPES),
-  /** The name within the zone: "" for the zone itself, `www`, `*.dev`, `_dmarc`. */
   subDomain: z
     .string()
     .max(255)
     .regex(/^([A-Za-z0-9_*-]+(\.[A-Za-z0-9_-]+)*)?$/, "must be a name within the zone, e.g. www, *.dev or _dmarc (\"\" for the zone itself)")
     .default(""),
-  /** What the record says, written as in a zone file; checked for the record type at preview. */
   target: z.string().min(1).max(4096),
-  /** Seconds; 0 uses the zone's default TTL. */
   ttl: z.number().int().min(0).max(2_147_483_647).default(0),
-});
+}));
 type Inputs = z.output<typeof inputs>;
 
 const recordItem = z.object({
@@ -49,9 +88,6 @@ const recordItem = z.object({
   ttl: z.number().int().nullable(),
 });
 type RecordItem = z.infer<typeof recordItem>;
-
-export type DomainRecordArgs = z.input<typeof inputs>;
-export type DomainRecordOutputs = Inputs & { recordId: number };
 
 const HOST = /^(\*\.)?([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/;
 const isHost = (text: string) => text.length <= 254 && HOST.test(text) && !isIPv4(text);

@@ -7,7 +7,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
-import { type ResourceOutputs, defineResource } from "../core/kit";
+import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { type OvhClient, ovh } from "./client";
 import { path } from "./common";
 
@@ -21,11 +21,36 @@ const ipBlock = z
   }, "must be an IP address or block, e.g. 203.0.113.7 or 203.0.113.16/29")
   .transform((text) => (text.includes("/") ? text : `${text}/${isIP(text) === 4 ? 32 : 128}`));
 
-const inputs = z.object({
-  /** The block, as `/ip` lists it; changing it manages another block's description. */
+/** The inputs of an `ovh.IpDescription`. */
+export interface IpDescriptionArgs {
+  /**
+   * The IP block of the account, as `/ip` lists it: a CIDR block such as 203.0.113.16/29, or a
+   * lone address, which is the block of that one address (203.0.113.7 is 203.0.113.7/32; /128
+   * for IPv6). A change replaces the resource: the new block's description is set and the old
+   * block's cleared.
+   */
+  ip: string;
+  /**
+   * The block's description: at most 255 characters ("" for none). A change sets it in place.
+   * Destroying the resource clears it.
+   */
+  description: string;
+}
+
+/** The outputs of an `ovh.IpDescription`. */
+export type IpDescriptionOutputs = Required<IpDescriptionArgs> & {
+  /** The block's type at OVH, e.g. failover or cloud. */
+  type: string;
+  /** The block's IP version: 4 or 6. */
+  version: number;
+  /** The service the block is routed to (e.g. a server's name); "" when it is routed to none. */
+  routedTo: string;
+};
+
+const inputs = documented<IpDescriptionArgs>()(z.object({
   ip: ipBlock,
   description: z.string().max(255),
-});
+}));
 
 const ipItem = z.object({
   ip: z.string(),
@@ -34,9 +59,6 @@ const ipItem = z.object({
   version: z.number().int(),
   routedTo: z.object({ serviceName: z.string().nullable() }).nullable(),
 });
-
-export type IpDescriptionArgs = z.input<typeof inputs>;
-export type IpDescriptionOutputs = z.output<typeof inputs> & { type: string; version: number; routedTo: string };
 
 function outputsOf(item: z.infer<typeof ipItem>): IpDescriptionOutputs {
   return { ip: item.ip, description: item.description ?? "", type: item.type, version: item.version, routedTo: item.routedTo?.serviceName ?? "" };

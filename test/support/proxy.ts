@@ -2,6 +2,7 @@
  * A forwarding HTTP proxy on 127.0.0.1 in front of an emulator, as a gateway or a fault proxy
  * would stand between a provider and its cloud: the API answers with its own URLs (an IONOS
  * `Location` names the emulator, not the proxy), and `dropHeaders` are taken out of every answer.
+ * `rewrite` may change an answer's body, as an API that changed would answer.
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +16,13 @@ export interface Proxy {
   stop(): Promise<void>;
 }
 
-export async function startProxy(target: string, options: { dropHeaders?: string[] } = {}): Promise<Proxy> {
+export interface ProxyOptions {
+  dropHeaders?: string[];
+  /** The body to answer instead, from the request's method and URL and the API's body. */
+  rewrite?: (method: string, url: string, body: string) => string;
+}
+
+export async function startProxy(target: string, options: ProxyOptions = {}): Promise<Proxy> {
   const origin = new URL(target).origin;
   const drop = new Set((options.dropHeaders ?? []).map((name) => name.toLowerCase()));
   const server = http.createServer(async (req, res) => {
@@ -29,9 +36,11 @@ export async function startProxy(target: string, options: { dropHeaders?: string
         headers: headers as Record<string, string>,
         body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
       });
-      const kept = Object.entries(answer.headers).filter(([name]) => !drop.has(name) && name !== "transfer-encoding" && name !== "connection");
+      const dropped = new Set([...drop, "transfer-encoding", "connection", "content-length"]);
+      const kept = Object.entries(answer.headers).filter(([name]) => !dropped.has(name));
+      const body = await answer.body.text();
       res.writeHead(answer.statusCode, Object.fromEntries(kept));
-      res.end(Buffer.from(await answer.body.arrayBuffer()));
+      res.end(options.rewrite ? options.rewrite(req.method ?? "GET", req.url ?? "", body) : body);
     } catch {
       req.socket.destroy();
     }

@@ -64,8 +64,8 @@ export function vipRoutes(world: {
       method: "POST",
       pattern: assignment,
       handle: (request, ip, resourceType, resourceId) => {
-        // Seen on the live API (the spec documents no body): an assignment needs a body, even `{}`.
-        if (!request.body) return error(400, "Body cannot be empty");
+        // The spec declares no request body (Prism answers 415 to one); cntb sends none.
+        if (request.body) return error(415, "Unsupported Media Type: assigning a VIP takes no request body");
         const vip = world.vips.get(ip);
         if (!vip) return notFound("Vip", ip);
         const instance = world.instanceNames(Number(resourceId));

@@ -167,9 +167,9 @@ const PROPERTIES: Record<ResourceType, z.ZodObject<z.ZodRawShape>> = {
     targetIp: ipv4.nullable().optional(),
     icmpCode: z.number().int().min(0).max(254).nullable().optional(),
     icmpType: z.number().int().min(0).max(254).nullable().optional(),
-    // The spec's schema says a number, its description "leave them null to allow all ports".
-    portRangeStart: port.nullable().optional(),
-    portRangeEnd: port.nullable().optional(),
+    // Not nullable, as the spec's schema says: a PUT that leaves them out allows all ports.
+    portRangeStart: port.optional(),
+    portRangeEnd: port.optional(),
     type: z.enum(["INGRESS", "EGRESS"]).optional(),
   }),
   ipblock: z.strictObject({ name, location, size: z.number().int().min(1).max(64) }),
@@ -575,7 +575,9 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
     const changes = (full ? (body as { properties: Properties }).properties : body) as Properties;
     const fixed = FIXED[node.type].filter((key) => key in changes && changes[key] !== node.properties[key]);
     if (fixed.length > 0) return invalid(`Attribute 'properties.${fixed[0]}' cannot be modified after creation`);
-    const wanted = complete(node.type, up(node.path), { ...node.properties, ...changes }, node);
+    // A PUT replaces every settable property (what it leaves out is reset); a PATCH changes what it names.
+    const kept = full ? Object.fromEntries(Object.entries(node.properties).filter(([key]) => !(key in PROPERTIES[node.type].shape))) : node.properties;
+    const wanted = complete(node.type, up(node.path), { ...kept, ...(full ? DEFAULTS[node.type] : {}), ...changes }, node);
     if (isAnswer(wanted)) return wanted;
     const before = node.properties;
     return accept(request, [node], { apply: () => touch(node, wanted), undo: () => touch(node, before), body: () => view(node, 0, wanted) });

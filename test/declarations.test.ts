@@ -13,32 +13,16 @@ import { isDeepStrictEqual } from "node:util";
 import * as ts from "typescript";
 import type { z } from "zod";
 import "../src/index";
-import { inputSchemas } from "../src/core/kit";
+import { resourceFacts } from "../src/core/kit";
 import { tempDir } from "./engine";
 import { findUp } from "./harness/project";
+import { fieldFacts } from "./support/schema";
 
 const ROOT = findUp(__dirname, "package.json")!;
 
 interface PropertyReport {
   where: string;
   problem: string;
-}
-
-/** A zod field's definition, whatever its kind. */
-type FieldDef = { type: string; defaultValue?: unknown; innerType?: z.ZodType; entries?: Record<string, string> };
-const defOf = (field: z.ZodType) => (field as unknown as { _zod: { def: FieldDef } })._zod.def;
-
-/** The schema's default of a field, if it has one, and the field without default and optional. */
-function unwrap(field: z.ZodType): { hasDefault: boolean; defaultValue?: unknown; core: z.ZodType } {
-  let core = field;
-  let found: { defaultValue?: unknown } | undefined;
-  for (;;) {
-    const def = defOf(core);
-    if (def.type === "default") found = { defaultValue: def.defaultValue };
-    if ((def.type === "default" || def.type === "optional") && def.innerType) core = def.innerType;
-    else break;
-  }
-  return { hasDefault: found !== undefined, defaultValue: found?.defaultValue, core };
 }
 
 const text = (parts: ts.SymbolDisplayPart[] | undefined) => ts.displayPartsToString(parts).trim();
@@ -79,7 +63,7 @@ test("every input and output property of every resource class is documented, and
       const symbol = member.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(member) : member;
       if (!(symbol.flags & ts.SymbolFlags.Class)) continue;
       const token = `${cloud}:${symbol.getName()}`;
-      const schema = inputSchemas.get(token);
+      const schema = resourceFacts.get(token)?.inputs;
       if (!schema) {
         problems.push({ where: token, problem: "no resource type of this token is registered" });
         continue;
@@ -101,14 +85,13 @@ test("every input and output property of every resource class is documented, and
           problems.push({ where, problem: "not in the schema" });
           continue;
         }
-        const { hasDefault, defaultValue, core } = unwrap(field);
+        const { hasDefault, defaultValue, enumValues: entries } = fieldFacts(field);
         const tag = property.getJsDocTags(checker).find((t) => t.name === "default");
         if (hasDefault && !tag) problems.push({ where, problem: `the schema's default ${JSON.stringify(defaultValue)} is not in the doc (@default)` });
         if (!hasDefault && tag) problems.push({ where, problem: `the doc gives a @default (${text(tag.text)}) that the schema does not have` });
         if (hasDefault && tag && !isDeepStrictEqual(tagValue(text(tag.text)), defaultValue)) {
           problems.push({ where, problem: `the doc's @default ${text(tag.text)} is not the schema's ${JSON.stringify(defaultValue)}` });
         }
-        const entries = defOf(core).type === "enum" ? Object.values(defOf(core).entries ?? {}) : undefined;
         if (entries) {
           const declared = checker.getNonNullableType(checker.getTypeOfSymbol(property));
           // An input may be an Output: its plain values are the string literals among the union.
@@ -136,6 +119,6 @@ test("every input and output property of every resource class is documented, and
       ...problems.map((p) => `  ${p.where}: ${p.problem}`),
     ].join("\n"),
   );
-  expect(counts.classes).toBe(inputSchemas.size);
+  expect(counts.classes).toBe(resourceFacts.size);
   expect(problems).toEqual([]);
 });

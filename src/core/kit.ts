@@ -263,8 +263,11 @@ export function zodFailures(error: z.ZodError): CheckFailure[] {
   });
 }
 
-/** The input schema of every resource type, by token: the declarations test compares the docs with it. */
-export const inputSchemas = new Map<string, AnyObjectSchema>();
+/** What each resource type declares, by token: the tests hold its docs and the README to it. */
+export const resourceFacts = new Map<
+  string,
+  { inputs: AnyObjectSchema; replaceOnChange: string[]; replacesSometimes: boolean; outputNames: string[] }
+>();
 
 /** Whether two types are the same: each assignable to the other, with the same keys. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
@@ -518,7 +521,12 @@ export function defineResource<
   type Args = ResourceArgs<DocumentedInputs<Schema>, AutoName>;
   const token = `${def.cloud.cloud}:${def.kind}`;
   registerOperations(token, providerOperations(def));
-  inputSchemas.set(token, def.inputs);
+  resourceFacts.set(token, {
+    inputs: def.inputs,
+    replaceOnChange: [...(def.replaceOnChange ?? [])],
+    replacesSometimes: def.replacesWhen !== undefined,
+    outputNames: [...def.outputNames],
+  });
   const secretInputs = def.secretInputs ?? [];
   const secretOutputs = [...new Set<string>([...secretInputs, ...(def.secretOutputs ?? [])])];
 

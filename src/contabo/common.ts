@@ -1,5 +1,8 @@
 /** Rules and helpers shared by the Contabo resources. */
 import { z } from "zod";
+import { Coalescer, onOwner } from "../core/coalesce";
+import { readOrUndefined } from "../core/errors";
+import type { ContaboClient } from "./client";
 
 export const colorRule = z
   .string()
@@ -11,4 +14,28 @@ export const numericId = z.number().int().positive();
 
 export function idPath(collection: string, id: string | number): string {
   return `${collection}/${encodeURIComponent(String(id))}`;
+}
+
+/**
+ * Reads of one type that arrive together (a refresh) share one list of the collection, followed
+ * page by page: a refresh costs a call per page of 100 resources of the type, not one per
+ * resource. A resource missing from the complete list is gone. One written moments ago is read
+ * with `getOne`: the list may not show it yet, and that GET retries a 404 (eventual consistency).
+ */
+export function listedRead<T>(
+  client: ContaboClient,
+  collection: string,
+  options: { item: z.ZodType<T>; idOf: (item: T) => string | number; query?: Record<string, string>; getOne: (id: string) => Promise<T> },
+): (id: string | number) => Promise<T | undefined> {
+  const reads = onOwner(client, `${collection} reads`, () =>
+    new Coalescer<string, T>({
+      maxBatch: Infinity,
+      fetchBatch: async () => {
+        const items = await client.list({ cloud: "contabo", operation: `list ${collection}` }, collection, options);
+        return new Map(items.map((item) => [String(options.idOf(item)), item]));
+      },
+    }),
+  );
+  return (id) =>
+    client.writtenRecently(idPath(collection, id)) ? readOrUndefined(() => options.getOne(String(id))) : reads.read(String(id));
 }

@@ -4,12 +4,12 @@
  * fails with Contabo's own message when it cannot be downloaded.
  */
 import { z } from "zod";
-import { type RequestContext, readOrUndefined } from "../core/errors";
+import type { RequestContext } from "../core/errors";
 import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { timeoutMinutes, waitFor } from "../core/wait";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
-import { idPath } from "./common";
+import { idPath, listedRead } from "./common";
 
 /** The inputs of a `contabo.Image`. */
 export interface ImageArgs {
@@ -149,7 +149,11 @@ const ImageResource = defineResource({
     return { id: imageId, outputs: outputsOf(downloaded, wanted) };
   },
 
-  read: (client, id, olds, scope) => readOrUndefined(async () => outputsOf(await getImage(client, scope.context("read image"), id), olds)),
+  async read(client, id, olds, scope) {
+    // Custom images only: the standard ones are Contabo's.
+    const found = await listedRead(client, images, { item: imageItem, idOf: (image) => image.imageId, query: { standardImage: "false" }, getOne: (one) => getImage(client, scope.context("read image"), one) })(id);
+    return found && outputsOf(found, olds);
+  },
 
   async update(client, id, wanted, _olds, _changed, scope) {
     await client.call(scope.context("update image"), "PATCH", idPath(images, id), { name: wanted.name, description: wanted.description });

@@ -3,14 +3,14 @@
  * (a shrink fails at preview); destroying cancels the contract, which ends at the cancel date.
  */
 import { z } from "zod";
-import { type RequestContext, readOrUndefined } from "../core/errors";
+import type { RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { report } from "../core/report";
 import { createOnce, sendOnce } from "../core/reconcile";
 import { timeoutMinutes, waitFor } from "../core/wait";
 import { createdByKey, uncancelled } from "./audits";
 import { type ContaboClient, contabo } from "./client";
-import { idPath } from "./common";
+import { idPath, listedRead } from "./common";
 
 /** The inputs of a `contabo.ObjectStorage`. */
 export interface ObjectStorageArgs {
@@ -174,8 +174,10 @@ const ObjectStorageResource = defineResource({
     return { id, outputs: outputsOf(await waitUntilReady(client, scope, id, timeoutMinutes), wanted) };
   },
 
-  read: (client, id, olds, scope) =>
-    readOrUndefined(async () => outputsOf(await getStorage(client, scope.context("read object storage"), id), olds)),
+  async read(client, id, olds, scope) {
+    const found = await listedRead(client, storages, { item: storageItem, idOf: (storage) => storage.objectStorageId, getOne: (one) => getStorage(client, scope.context("read object storage"), one) })(id);
+    return found && outputsOf(found, olds);
+  },
 
   async update(client, id, wanted, _olds, changed, scope) {
     if (changed.includes("displayName")) {

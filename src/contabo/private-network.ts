@@ -9,7 +9,7 @@ import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { sendOnce } from "../core/reconcile";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, numericId } from "./common";
+import { idPath, listedRead, numericId } from "./common";
 
 const sortedIds = z.array(numericId).transform((ids) => [...new Set(ids)].sort((a, b) => a - b));
 
@@ -134,8 +134,10 @@ const PrivateNetworkResource = defineResource({
     return { id: String(id), outputs: outputsOf(await getNetwork(client, scope.context("read private network"), id)) };
   },
 
-  read: (client, id, _olds, scope) =>
-    readOrUndefined(async () => outputsOf(await getNetwork(client, scope.context("read private network"), id))),
+  async read(client, id, _olds, scope) {
+    const found = await listedRead(client, networks, { item: networkItem, idOf: (network) => network.privateNetworkId, getOne: (one) => getNetwork(client, scope.context("read private network"), one) })(id);
+    return found && outputsOf(found);
+  },
 
   async update(client, id, { name, description, instanceIds }, olds, changed, scope) {
     // The PATCH answers with the whole network: read it again only after attaching or detaching.

@@ -3,11 +3,11 @@
  * optionally only on resources carrying given tags. Updated in place with a PUT of the whole role.
  */
 import { z } from "zod";
-import { type RequestContext, readOrUndefined } from "../core/errors";
+import type { RequestContext } from "../core/errors";
 import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, numericId } from "./common";
+import { idPath, listedRead, numericId } from "./common";
 
 const ACTIONS = ["CREATE", "READ", "UPDATE", "DELETE"] as const;
 const sortedUnique = <T extends string | number>(values: T[]) =>
@@ -150,7 +150,10 @@ const RoleResource = defineResource({
     return { id: String(roleId), outputs: outputsOf(await getRole(client, scope.context("read role"), roleId)) };
   },
 
-  read: (client, id, _olds, scope) => readOrUndefined(async () => outputsOf(await getRole(client, scope.context("read role"), id))),
+  async read(client, id, _olds, scope) {
+    const found = await listedRead(client, roles, { item: roleItem, idOf: (role) => role.roleId, getOne: (one) => getRole(client, scope.context("read role"), one) })(id);
+    return found && outputsOf(found);
+  },
 
   // The PUT answers with links only: read the role after it.
   async update(client, id, wanted, _olds, _changed, scope) {

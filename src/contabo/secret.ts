@@ -3,11 +3,11 @@
  * (`rootPassword`, `sshKeys`). The value is a Pulumi secret in inputs and outputs.
  */
 import { z } from "zod";
-import { type RequestContext, readOrUndefined } from "../core/errors";
+import type { RequestContext } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
-import { idPath } from "./common";
+import { idPath, listedRead } from "./common";
 
 const PASSWORD_SPECIALS = "!@#$^&*?_~";
 
@@ -109,10 +109,10 @@ const SecretResource = defineResource({
     return { id: String(secret.secretId), outputs: outputsOf(secret) };
   },
 
-  read: (client, id, _olds, scope) =>
-    readOrUndefined(async () =>
-      outputsOf(await getSecret(client, scope.context("read secret"), id)),
-    ),
+  async read(client, id, _olds, scope) {
+    const found = await listedRead(client, "/v1/secrets", { item: secretItem, idOf: (secret) => secret.secretId, getOne: (one) => getSecret(client, scope.context("read secret"), one) })(id);
+    return found && outputsOf(found);
+  },
 
   // The update answers with links only: read the secret after it.
   async update(client, id, { name, value }, _olds, _changed, scope) {

@@ -1,10 +1,10 @@
 /** `contabo.Tag`: a label with a color, to group instances, images and object storages. */
 import { z } from "zod";
-import { type RequestContext, readOrUndefined } from "../core/errors";
+import type { RequestContext } from "../core/errors";
 import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
-import { colorRule, idPath } from "./common";
+import { colorRule, idPath, listedRead } from "./common";
 
 /** The inputs of a `contabo.Tag`. */
 export interface TagArgs {
@@ -78,8 +78,10 @@ const TagResource = defineResource({
     return { id: String(tagId), outputs: outputsOf(await getTag(client, scope.context("read tag"), tagId)) };
   },
 
-  read: (client, id, _olds, scope) =>
-    readOrUndefined(async () => outputsOf(await getTag(client, scope.context("read tag"), id))),
+  async read(client, id, _olds, scope) {
+    const found = await listedRead(client, "/v1/tags", { item: tagItem, idOf: (tag) => tag.tagId, getOne: (one) => getTag(client, scope.context("read tag"), one) })(id);
+    return found && outputsOf(found);
+  },
 
   // The update answers with links only: read the tag after it.
   async update(client, id, { name, color }, _olds, _changed, scope) {

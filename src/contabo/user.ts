@@ -4,11 +4,11 @@
  * with `get` to read it, and a delete of it is refused before any API call.
  */
 import { z } from "zod";
-import { type RequestContext, readOrUndefined } from "../core/errors";
+import type { RequestContext } from "../core/errors";
 import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { createAudited } from "./audits";
 import { type ContaboClient, contabo } from "./client";
-import { idPath, numericId } from "./common";
+import { idPath, listedRead, numericId } from "./common";
 
 /** The inputs of a `contabo.User`. Every change updates the user in place (PATCH). */
 export interface UserArgs {
@@ -126,7 +126,10 @@ const UserResource = defineResource({
     return { id: userId, outputs: outputsOf(await getUser(client, scope.context("read user"), userId)) };
   },
 
-  read: (client, id, _olds, scope) => readOrUndefined(async () => outputsOf(await getUser(client, scope.context("read user"), id))),
+  async read(client, id, _olds, scope) {
+    const found = await listedRead(client, users, { item: userItem, idOf: (user) => user.userId, getOne: (one) => getUser(client, scope.context("read user"), one) })(id);
+    return found && outputsOf(found);
+  },
 
   // The PATCH answers with links only: read the user after it.
   async update(client, id, wanted, _olds, _changed, scope) {

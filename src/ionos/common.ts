@@ -1,6 +1,7 @@
 /** Shapes, ids and the create/wait pattern shared by the IONOS resources. */
 import { z } from "zod";
-import { readOrUndefined } from "../core/errors";
+import { Coalescer, onOwner } from "../core/coalesce";
+import { type RequestContext, readOrUndefined } from "../core/errors";
 import type { OperationScope } from "../core/kit";
 import { idParts } from "../core/ids";
 import { createOnce } from "../core/reconcile";
@@ -69,9 +70,28 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     return this.options.outputsOf(found, known, this.ids(id));
   }
 
-  /** The kit's `read`: undefined when the resource is gone (refresh then drops it). */
-  read = (client: IonosClient, id: string, olds: Partial<O>, scope: OperationScope): Promise<O | undefined> =>
-    readOrUndefined(() => this.outputs(client, scope, id, olds));
+  /**
+   * The kit's `read`. Reads that arrive together (a refresh) share one list call per collection:
+   * at depth 1 a list brings every item's properties, so a refresh costs a call per collection
+   * (each type of each data center), not one per resource. Undefined when the resource is gone
+   * (refresh then drops it): missing from the complete list, or its parent gone.
+   */
+  read = async (client: IonosClient, id: string, olds: Partial<O>): Promise<O | undefined> => {
+    const values = idParts("ionos", id, this.options.idParts);
+    const reads = onOwner(client, `${this.options.noun} reads`, () =>
+      new Coalescer<string, T>({
+        // One list answers for every item of the collection, however many are read.
+        maxBatch: Infinity,
+        fetchBatch: async (_ids, collection) => {
+          const context: RequestContext = { cloud: "ionos", operation: `list the ${this.options.noun}s of ${collection}` };
+          const found = await readOrUndefined(() => client.list(context, collection, this.options.item));
+          return new Map((found ?? []).map((item) => [item.id, item]));
+        },
+      }),
+    );
+    const found = await reads.read(values[values.length - 1], this.options.collection(...values.slice(0, -1)));
+    return found && this.options.outputsOf(found, olds, this.ids(id));
+  };
 
   /** The kit's `delete`. */
   delete = (client: IonosClient, id: string, olds: Partial<O>, scope: OperationScope): Promise<void> =>

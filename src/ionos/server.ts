@@ -4,11 +4,9 @@
  * availability zone replace it. `vmState` starts or stops it.
  */
 import { z } from "zod";
-import { Coalescer, onOwner } from "../core/coalesce";
-import { type RequestContext, readOrUndefined } from "../core/errors";
 import { idPart } from "../core/ids";
 import { type ResourceOutputs, defineResource, documented } from "../core/kit";
-import { type IonosClient, ionos } from "./client";
+import { ionos } from "./client";
 import { IonosKind, apiChanges, apiPath, resource, timeoutMinutes } from "./common";
 
 const RESTARTING = ["cores", "ram", "cpuFamily"];
@@ -122,24 +120,6 @@ const servers = new IonosKind({
   outputsOf,
 });
 
-/**
- * Server reads that arrive together (a refresh) share one list call per data center: with its
- * default depth the list brings every server's properties.
- */
-const serverReads = (client: IonosClient) =>
-  onOwner(client, "server reads", () =>
-    new Coalescer({
-      // One list answers for every server of the data center, however many are read.
-      maxBatch: Infinity,
-      async fetchBatch(_serverIds: string[], datacenterId: string) {
-        const context: RequestContext = { cloud: "ionos", operation: `read the servers of data center ${datacenterId} with one list call` };
-        // The data center is gone, and its servers with it.
-        const found = await readOrUndefined(() => client.list(context, serversOf(datacenterId), serverItem));
-        return new Map((found ?? []).map((server) => [server.id, server]));
-      },
-    }),
-  );
-
 const ServerResource = defineResource({
   cloud: ionos,
   kind: "Server",
@@ -166,11 +146,7 @@ const ServerResource = defineResource({
     return { id: created.id, outputs: await servers.outputs(client, scope, created.id, wanted) };
   },
 
-  async read(client, id, olds) {
-    const ids = servers.ids(id);
-    const found = await serverReads(client).read(ids.serverId, ids.datacenterId);
-    return found && outputsOf(found, olds, ids);
-  },
+  read: servers.read,
 
   async update(client, id, wanted, olds, changed, scope) {
     const { name, cores, ram, cpuFamily, timeoutMinutes: minutes } = wanted;

@@ -23,6 +23,8 @@ export interface FleetCounts {
 export interface Fleet {
   contabo: ContaboEmulator;
   ionos: IonosEmulator;
+  /** The environment a run of the fleet program needs: the emulators' settings and the counts. */
+  env: Record<string, string>;
   run(op: "up" | "refresh" | "destroy", state: string): Promise<HarnessResult>;
   /** Runs an action and returns the requests each cloud received meanwhile, token requests apart. */
   requestsDuring<T>(action: () => Promise<T>): Promise<{ result: T; contabo: CloudRequests; ionos: CloudRequests }>;
@@ -58,6 +60,7 @@ export async function startFleet(counts: FleetCounts): Promise<Fleet> {
   return {
     contabo,
     ionos,
+    env,
     run: (op, state) => runHarness({ op, program: FLEET_PROGRAM, state, env }),
     async requestsDuring(action) {
       const before = { contabo: contabo.log.entries.length, ionos: ionos.log.entries.length };

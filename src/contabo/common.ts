@@ -1,6 +1,6 @@
 /** Rules and helpers shared by the Contabo resources. */
 import { z } from "zod";
-import { Coalescer, onOwner } from "../core/coalesce";
+import { listReader } from "../core/coalesce";
 import { readOrUndefined } from "../core/errors";
 import type { ContaboClient } from "./client";
 
@@ -27,15 +27,6 @@ export function listedRead<T>(
   collection: string,
   options: { item: z.ZodType<T>; idOf: (item: T) => string | number; query?: Record<string, string>; getOne: (id: string) => Promise<T> },
 ): (id: string | number) => Promise<T | undefined> {
-  const reads = onOwner(client, `${collection} reads`, () =>
-    new Coalescer<string, T>({
-      maxBatch: Infinity,
-      fetchBatch: async () => {
-        const items = await client.list({ cloud: "contabo", operation: `list ${collection}` }, collection, options);
-        return new Map(items.map((item) => [String(options.idOf(item)), item]));
-      },
-    }),
-  );
-  return (id) =>
-    client.writtenRecently(idPath(collection, id)) ? readOrUndefined(() => options.getOne(String(id))) : reads.read(String(id));
+  const read = listReader(client, `${collection} reads`, () => client.list({ cloud: "contabo", operation: `list ${collection}` }, collection, options), options.idOf);
+  return (id) => (client.writtenRecently(idPath(collection, id)) ? readOrUndefined(() => options.getOne(String(id))) : read(id));
 }

@@ -3,6 +3,7 @@
  * - read coalescing: single-item reads that arrive together (a refresh reads every resource at
  *   once) are gathered for a short window and served by one batch call per group, such as a list
  *   filtered by ids instead of one GET per id; a key the batch does not return does not exist;
+ * - reads answered by list calls of their collection (`listReader`);
  * - one object per cloud client and name (`onOwner`), and an action run once for every caller
  *   that asked while it waited (`CoalescedRun`).
  */
@@ -89,6 +90,27 @@ export class Coalescer<Key, Item> {
       (error: unknown) => batch.waiters.forEach((waiter) => waiter.reject(new BatchReadError(error))),
     );
   }
+}
+
+/**
+ * Reads answered by list calls: reads of one group (a collection) that arrive together share one
+ * call of `list` (undefined: the collection itself is gone), and an item it does not return does
+ * not exist. One reader per owner (a cloud's client) and name.
+ */
+export function listReader<T>(
+  owner: object,
+  name: string,
+  list: (group: string) => Promise<T[] | undefined>,
+  idOf: (item: T) => string | number,
+): (id: string | number, group?: string) => Promise<T | undefined> {
+  const reads = onOwner(owner, name, () =>
+    new Coalescer<string, T>({
+      // One list answers for every item of the collection, however many are read.
+      maxBatch: Infinity,
+      fetchBatch: async (_ids, group) => new Map(((await list(group)) ?? []).map((item) => [String(idOf(item)), item])),
+    }),
+  );
+  return (id, group = "") => reads.read(String(id), group);
 }
 
 const owned = new WeakMap<object, Map<string, unknown>>();

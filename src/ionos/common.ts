@@ -1,6 +1,6 @@
 /** Shapes, ids and the create/wait pattern shared by the IONOS resources. */
 import { z } from "zod";
-import { Coalescer, onOwner } from "../core/coalesce";
+import { listReader } from "../core/coalesce";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import type { OperationScope } from "../core/kit";
 import { idParts } from "../core/ids";
@@ -78,18 +78,16 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
    */
   read = async (client: IonosClient, id: string, olds: Partial<O>): Promise<O | undefined> => {
     const values = idParts("ionos", id, this.options.idParts);
-    const reads = onOwner(client, `${this.options.noun} reads`, () =>
-      new Coalescer<string, T>({
-        // One list answers for every item of the collection, however many are read.
-        maxBatch: Infinity,
-        fetchBatch: async (_ids, collection) => {
-          const context: RequestContext = { cloud: "ionos", operation: `list the ${this.options.noun}s of ${collection}` };
-          const found = await readOrUndefined(() => client.list(context, collection, this.options.item));
-          return new Map((found ?? []).map((item) => [item.id, item]));
-        },
-      }),
+    const read = listReader(
+      client,
+      `${this.options.noun} reads`,
+      (collection) => {
+        const context: RequestContext = { cloud: "ionos", operation: `list the ${this.options.noun}s of ${collection}` };
+        return readOrUndefined(() => client.list(context, collection, this.options.item));
+      },
+      (item) => item.id,
     );
-    const found = await reads.read(values[values.length - 1], this.options.collection(...values.slice(0, -1)));
+    const found = await read(values[values.length - 1], this.options.collection(...values.slice(0, -1)));
     return found && this.options.outputsOf(found, olds, this.ids(id));
   };
 

@@ -5,6 +5,7 @@
  * first: a VLAN is used by one network at a time).
  */
 import { z } from "zod";
+import { listReader } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -145,11 +146,19 @@ const CloudPrivateNetworkResource = defineResource({
     return { id, outputs: outputsOf(project, active, timeoutMinutes) };
   },
 
-  async read(client, id, olds, scope) {
+  // Reads that come together (a refresh) share one list of the project's networks (the list
+  // holds whole networks, as a GET of one does).
+  async read(client, id, olds) {
     const [project, networkId] = idParts("ovh", id, ["serviceName", "networkId"]);
-    return readOrUndefined(async () =>
-      outputsOf(project, await getNetwork(client, scope.context("read private network"), project, networkId), olds.timeoutMinutes ?? 10),
+    const read = listReader(
+      client,
+      "private network reads",
+      (projectId) =>
+        readOrUndefined(() => client.request({ cloud: "ovh", operation: "list private networks" }, "GET", networksPath(projectId), z.array(networkItem))),
+      (network) => network.id,
     );
+    const found = await read(networkId, project);
+    return found && outputsOf(project, found, olds.timeoutMinutes ?? 10);
   },
 
   // Also called with nothing changed after a create whose wait failed: the wait is resumed.

@@ -5,6 +5,7 @@
  */
 import { BlockList, isIPv4 } from "node:net";
 import { z } from "zod";
+import { listReader } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -179,10 +180,20 @@ const CloudSubnetResource = defineResource({
     return { id: `${project}/${networkId}/${subnet.id}`, outputs };
   },
 
-  async read(client, id, olds, scope) {
+  // Read from the network's list of subnets (OVH has no GET of one); reads that come together
+  // (a refresh) share one list per network.
+  async read(client, id, olds) {
     const [project, networkId, subnetId] = idParts("ovh", id, ["serviceName", "networkId", "subnetId"]);
-    const subnets = await readOrUndefined(() => listSubnets(client, scope.context("read subnet"), project, networkId));
-    const subnet = subnets?.find((s) => s.id === subnetId);
+    const read = listReader(
+      client,
+      "subnet reads",
+      (network) => {
+        const [projectId, ofNetwork] = network.split("/");
+        return readOrUndefined(() => listSubnets(client, { cloud: "ovh", operation: `list the subnets of network ${ofNetwork}` }, projectId, ofNetwork));
+      },
+      (subnet) => subnet.id,
+    );
+    const subnet = await read(subnetId, `${project}/${networkId}`);
     return subnet && outputsOf(project, networkId, subnet, olds.region);
   },
 

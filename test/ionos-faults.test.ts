@@ -3,7 +3,9 @@
  * dropped connections and lost answers with no duplicate created, requests that FAIL, and requests
  * that never finish.
  */
+import { z } from "zod";
 import type { IonosEmulator } from "../src/emulator";
+import { IonosClient } from "../src/ionos/client";
 import { checkAndCreate, ionosEnv, ops, stopIonosEmulator, useIonosEmulator } from "./support/ionos";
 
 let emulator: IonosEmulator;
@@ -88,7 +90,11 @@ test("the rate limit (429 without Retry-After) is waited out using X-RateLimit-L
   const limited = await useIonosEmulator({ rateLimit: { perMinute: 1200, burst: 3 } });
   try {
     const limitedDc = await checkAndCreate("Datacenter", { name: "limited", location: "de/fra" });
-    const reads = await Promise.all(Array.from({ length: 8 }, () => ops("Datacenter").read(limitedDc.id, {})));
+    // Eight GETs at once (a refresh's reads would share one list call and stay under the limit).
+    const client = new IonosClient({ apiUrl: limited.apiUrl, token: limited.credentials.token });
+    const context = { cloud: "ionos" as const, operation: "read data center" };
+    const item = z.object({ id: z.string() }).loose();
+    const reads = await Promise.all(Array.from({ length: 8 }, () => client.get(context, `/datacenters/${limitedDc.id}`, item)));
     expect(reads.every((read) => read.id === limitedDc.id)).toBe(true);
     const refused = limited.log.entries.filter((entry) => entry.status === 429);
     expect(refused.length).toBeGreaterThan(0);

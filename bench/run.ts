@@ -1,9 +1,10 @@
 /**
  * Runs every benchmark against the local emulators and prints their tables, with the date and
- * the machine. `npm run bench`; one benchmark: `node dist/bench/run.js wait` (calls, rate, state, state-file, host, refresh).
+ * the machine. `npm run bench`; one benchmark: `node dist/bench/run.js wait` (calls, rate, state, state-file, host, refresh, fleet).
  */
 import * as os from "node:os";
 import { benchCalls } from "./calls";
+import { benchFleet } from "./fleet";
 import { benchHost } from "./host";
 import { benchRate } from "./rate";
 import { benchRefresh } from "./refresh";
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   "state-file": benchStateFile,
   host: benchHost,
   refresh: benchRefresh,
+  fleet: benchFleet,
 };
 
 async function main(): Promise<void> {

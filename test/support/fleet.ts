@@ -37,10 +37,16 @@ export interface CloudRequests {
   tokens: number;
 }
 
-/** Both emulators, quick to provision and without the IONOS rate limit getting in the way of hundreds of resources. */
-export async function startFleet(counts: FleetCounts): Promise<Fleet> {
-  const contabo = await startContaboEmulator({ provisioningMs: 100 });
-  const ionos = await startIonosEmulator({ requestMs: 2, rateLimit: { perMinute: 600_000, burst: 10_000 } });
+/** How long the clouds take: a Contabo order, an IONOS request (one at a time per data center). */
+export interface FleetTiming {
+  contaboOrderMs?: number;
+  ionosRequestMs?: number;
+}
+
+/** Both emulators, quick to provision unless told, and without the IONOS rate limit getting in the way of hundreds of resources. */
+export async function startFleet(counts: FleetCounts, timing: FleetTiming = {}): Promise<Fleet> {
+  const contabo = await startContaboEmulator({ provisioningMs: timing.contaboOrderMs ?? 100 });
+  const ionos = await startIonosEmulator({ requestMs: timing.ionosRequestMs ?? 2, rateLimit: { perMinute: 600_000, burst: 10_000 } });
   const env = {
     ...contaboEnv(contabo),
     ...ionosEnv(ionos),

@@ -6,13 +6,21 @@
  * until then, `metadata`, `depth`, collections with offset/limit, `{httpStatus, messages}` errors
  * and rate-limit headers. Data centers hold LANs (numeric ids), servers and volumes; servers hold
  * NICs and attached volumes; NICs hold firewall rules; IP blocks stand alone. Deleting a parent
- * deletes its children.
+ * deletes its children. The other services (Kubernetes, load balancers, user management, ...) are
+ * modules of `./services`: their resource types and their own routes (`./store` says what they
+ * are made of).
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { FaultMatch } from "../faults";
 import { type EmulatorRequest, type EmulatorResponse, type EmulatorServer, jsonBody, startServer } from "../server";
+import { error, invalid, isAnswer, notAllowed, notFound, parse } from "./answers";
 import { IMAGES, LOCATIONS } from "./catalog";
+import { SERVICES } from "./services";
+import type { ApiRequest, Effects, IonosStore, Node, Properties, TypeSpec } from "./store";
+
+export type { ApiRequest, Node } from "./store";
 
 const API_PATH = "/cloudapi/v6";
 export const TOKEN_PATH = "/auth/v1/tokens/generate";
@@ -35,42 +43,6 @@ export interface IonosEmulatorOptions {
   rateLimit?: { perMinute: number; burst: number };
 }
 
-type ResourceType = "datacenter" | "lan" | "server" | "volume" | "nic" | "firewall-rule" | "ipblock";
-type Properties = Record<string, unknown>;
-
-export interface Node {
-  /** The path under /cloudapi/v6, e.g. `/datacenters/<id>/lans/1`. */
-  path: string;
-  id: string;
-  type: ResourceType;
-  properties: Properties;
-  createdDate: string;
-  lastModifiedDate: string;
-  etag: string;
-  /** Unfinished requests on this resource: it is BUSY while there is one. */
-  pending: Set<ApiRequest>;
-  /** A server's attached volumes, by id. */
-  attached?: Set<string>;
-}
-
-export interface ApiRequest {
-  id: string;
-  method: string;
-  path: string;
-  /** When the API accepted it (ms). */
-  createdAt: number;
-  /** What the request log keeps of the call: its headers (never the authorization) and body. */
-  headers: Record<string, string>;
-  body: string;
-  /** When it leaves the queue and when it ends (Infinity: stuck RUNNING). */
-  startsAt: number;
-  doneAt: number;
-  failure?: string;
-  settled: boolean;
-  targets: Node[];
-  apply(): void;
-  undo(): void;
-}
 
 export interface IonosEmulator extends EmulatorServer {
   /** The Cloud API base (`<url>/cloudapi/v6`), what `IONOS_API_URL` takes. */
@@ -87,113 +59,106 @@ export interface IonosEmulator extends EmulatorServer {
   reset(): void;
 }
 
-const COLLECTION_TYPES: Record<string, ResourceType> = {
-  datacenters: "datacenter",
-  lans: "lan",
-  servers: "server",
-  volumes: "volume",
-  nics: "nic",
-  firewallrules: "firewall-rule",
-  ipblocks: "ipblock",
-};
-
-/**
- * Error bodies as IONOS sends them. 315 (401), 309 (404) and 100 (422) are the codes its answers
- * carry; the others are stand-ins (no published answer shows them).
- */
-const ERROR_CODES: Record<number, string> = { 401: "315", 404: "309", 405: "310", 422: "100", 429: "429" };
-const error = (httpStatus: number, ...messages: string[]): EmulatorResponse => ({
-  status: httpStatus,
-  body: { httpStatus, messages: messages.map((message) => ({ errorCode: ERROR_CODES[httpStatus] ?? String(httpStatus), message })) },
-});
-const notFound = () => error(404, "Resource does not exist");
-const invalid = (...messages: string[]) => error(422, ...messages.map((m) => `[VDC-5-1] ${m}`));
-const isAnswer = (value: unknown): value is EmulatorResponse =>
-  typeof value === "object" && value !== null && "status" in value && typeof (value as EmulatorResponse).status === "number";
-
-/** Validates a body; answers 422 naming each attribute, as IONOS does. */
-function parse<T>(value: unknown, schema: z.ZodType<T>): T | EmulatorResponse {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  return invalid(...parsed.error.issues.map((i) => `Attribute '${i.path.join(".") || "(body)"}': ${i.message}`));
-}
-
 const name = z.string().max(255).optional();
 const ipv4 = z.ipv4();
 const location = z.enum(Object.keys(LOCATIONS) as [string, ...string[]]);
 const port = z.number().int().min(1).max(65535);
-/** What a create may send; an update sends any part of it. Defaults are in DEFAULTS. */
-const PROPERTIES: Record<ResourceType, z.ZodObject<z.ZodRawShape>> = {
-  datacenter: z.strictObject({ name, description: z.string().max(255).optional(), location, secAuthProtection: z.boolean().optional() }),
-  lan: z.strictObject({
-    name,
-    public: z.boolean().optional(),
-    ipFailover: z.array(z.strictObject({ ip: ipv4, nicUuid: z.string() })).optional(),
-    pcc: z.string().optional(),
-  }),
-  server: z.strictObject({
-    name,
-    cores: z.number().int().min(1).max(62),
-    ram: z.number().int().min(256).multipleOf(256, "must be a multiple of 256 MB"),
-    cpuFamily: z.string().optional(),
-    availabilityZone: z.enum(["AUTO", "ZONE_1", "ZONE_2"]).optional(),
-    type: z.literal("ENTERPRISE").optional(),
-  }),
-  volume: z.strictObject({
-    name,
-    type: z.enum(["HDD", "SSD", "SSD Standard", "SSD Premium"]).optional(),
-    size: z.number().positive().max(4096),
-    availabilityZone: z.enum(["AUTO", "ZONE_1", "ZONE_2", "ZONE_3"]).optional(),
-    image: z.string().optional(),
-    imageAlias: z.string().optional(),
-    imagePassword: z.string().regex(/^[A-Za-z0-9]{8,50}$/, "8 to 50 letters and digits").optional(),
-    sshKeys: z.array(z.string().min(1)).optional(),
-    bus: z.enum(["VIRTIO", "IDE"]).optional(),
-    licenceType: z.enum(["UNKNOWN", "WINDOWS", "WINDOWS2016", "WINDOWS2022", "LINUX", "OTHER"]).optional(),
-  }),
-  nic: z.strictObject({
-    name,
-    ips: z.array(ipv4).nullable().optional(),
-    dhcp: z.boolean().optional(),
-    lan: z.number().int().min(1),
-    firewallActive: z.boolean().optional(),
-    firewallType: z.enum(["INGRESS", "EGRESS", "BIDIRECTIONAL"]).optional(),
-  }),
-  "firewall-rule": z.strictObject({
-    name,
-    protocol: z.enum(["TCP", "UDP", "ICMP", "ANY"]),
-    sourceMac: z.string().regex(/^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/).nullable().optional(),
-    sourceIp: ipv4.nullable().optional(),
-    targetIp: ipv4.nullable().optional(),
-    icmpCode: z.number().int().min(0).max(254).nullable().optional(),
-    icmpType: z.number().int().min(0).max(254).nullable().optional(),
-    // Not nullable, as the spec's schema says: a PUT that leaves them out allows all ports.
-    portRangeStart: port.optional(),
-    portRangeEnd: port.optional(),
-    type: z.enum(["INGRESS", "EGRESS"]).optional(),
-  }),
-  ipblock: z.strictObject({ name, location, size: z.number().int().min(1).max(64) }),
-};
-const DEFAULTS: Record<ResourceType, Properties> = {
-  datacenter: { name: "", description: "", secAuthProtection: false },
-  lan: { name: "", public: false, ipFailover: [] },
-  server: { name: "", availabilityZone: "AUTO", type: "ENTERPRISE" },
-  volume: { name: "", type: "HDD", availabilityZone: "AUTO", bus: "VIRTIO" },
-  nic: { name: "", ips: null, dhcp: true, firewallActive: false, firewallType: "INGRESS" },
-  "firewall-rule": { name: "", sourceMac: null, sourceIp: null, targetIp: null, icmpCode: null, icmpType: null, type: "INGRESS" },
-  ipblock: { name: "" },
-};
-/** Properties fixed at creation: an update may repeat them, not change them. */
-const FIXED: Record<ResourceType, string[]> = {
-  datacenter: ["location"],
-  lan: [],
-  server: ["availabilityZone", "type"],
-  volume: ["type", "availabilityZone", "image", "imageAlias", "imagePassword", "sshKeys", "licenceType"],
-  nic: [],
-  "firewall-rule": ["protocol"],
-  ipblock: ["location", "size"],
-};
-
+/** The data center and its compute and network: what a create may send, defaults, fixed properties. */
+const COMPUTE: TypeSpec[] = [
+  {
+    type: "datacenter",
+    shape: "datacenters",
+    properties: z.strictObject({ name, description: z.string().max(255).optional(), location, secAuthProtection: z.boolean().optional() }),
+    defaults: { name: "", description: "", secAuthProtection: false },
+    fixed: ["location"],
+  },
+  {
+    type: "lan",
+    shape: "datacenters/lans",
+    properties: z.strictObject({
+      name,
+      public: z.boolean().optional(),
+      ipFailover: z.array(z.strictObject({ ip: ipv4, nicUuid: z.string() })).optional(),
+      pcc: z.string().optional(),
+    }),
+    defaults: { name: "", public: false, ipFailover: [] },
+  },
+  {
+    type: "server",
+    shape: "datacenters/servers",
+    properties: z.strictObject({
+      name,
+      cores: z.number().int().min(1).max(62),
+      ram: z.number().int().min(256).multipleOf(256, "must be a multiple of 256 MB"),
+      cpuFamily: z.string().optional(),
+      availabilityZone: z.enum(["AUTO", "ZONE_1", "ZONE_2"]).optional(),
+      type: z.literal("ENTERPRISE").optional(),
+    }),
+    defaults: { name: "", availabilityZone: "AUTO", type: "ENTERPRISE" },
+    fixed: ["availabilityZone", "type"],
+  },
+  {
+    type: "volume",
+    shape: "datacenters/volumes",
+    properties: z.strictObject({
+      name,
+      type: z.enum(["HDD", "SSD", "SSD Standard", "SSD Premium"]).optional(),
+      size: z.number().positive().max(4096),
+      availabilityZone: z.enum(["AUTO", "ZONE_1", "ZONE_2", "ZONE_3"]).optional(),
+      image: z.string().optional(),
+      imageAlias: z.string().optional(),
+      imagePassword: z.string().regex(/^[A-Za-z0-9]{8,50}$/, "8 to 50 letters and digits").optional(),
+      sshKeys: z.array(z.string().min(1)).optional(),
+      bus: z.enum(["VIRTIO", "IDE"]).optional(),
+      licenceType: z.enum(["UNKNOWN", "WINDOWS", "WINDOWS2016", "WINDOWS2022", "LINUX", "OTHER"]).optional(),
+    }),
+    defaults: { name: "", type: "HDD", availabilityZone: "AUTO", bus: "VIRTIO" },
+    fixed: ["type", "availabilityZone", "image", "imageAlias", "imagePassword", "sshKeys", "licenceType"],
+  },
+  {
+    type: "nic",
+    shape: "datacenters/servers/nics",
+    properties: z.strictObject({
+      name,
+      ips: z.array(ipv4).nullable().optional(),
+      dhcp: z.boolean().optional(),
+      lan: z.number().int().min(1),
+      firewallActive: z.boolean().optional(),
+      firewallType: z.enum(["INGRESS", "EGRESS", "BIDIRECTIONAL"]).optional(),
+    }),
+    defaults: { name: "", ips: null, dhcp: true, firewallActive: false, firewallType: "INGRESS" },
+  },
+  {
+    type: "firewall-rule",
+    shape: "datacenters/servers/nics/firewallrules",
+    properties: z.strictObject({
+      name,
+      protocol: z.enum(["TCP", "UDP", "ICMP", "ANY"]),
+      sourceMac: z.string().regex(/^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/).nullable().optional(),
+      sourceIp: ipv4.nullable().optional(),
+      targetIp: ipv4.nullable().optional(),
+      icmpCode: z.number().int().min(0).max(254).nullable().optional(),
+      icmpType: z.number().int().min(0).max(254).nullable().optional(),
+      // Not nullable, as the spec's schema says: a PUT that leaves them out allows all ports.
+      portRangeStart: port.optional(),
+      portRangeEnd: port.optional(),
+      type: z.enum(["INGRESS", "EGRESS"]).optional(),
+    }),
+    defaults: { name: "", sourceMac: null, sourceIp: null, targetIp: null, icmpCode: null, icmpType: null, type: "INGRESS" },
+    fixed: ["protocol"],
+  },
+  {
+    type: "ipblock",
+    shape: "ipblocks",
+    properties: z.strictObject({ name, location, size: z.number().int().min(1).max(64) }),
+    defaults: { name: "" },
+    fixed: ["location", "size"],
+  },
+];
+/** Every type, by name, and by the shape of its collection (ids dropped: "datacenters/lans"). */
+const TYPES = new Map([...COMPUTE, ...SERVICES.flatMap((service) => service.types)].map((spec) => [spec.type, spec]));
+const TYPE_AT = new Map([...TYPES.values()].map((spec) => [spec.shape, spec]));
+const specOf = (type: string) => TYPES.get(type)!;
 /** Stand-in public addresses, from the benchmarking range 198.18.0.0/15. */
 const publicIp = (n: number) => `198.${18 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
 const now = () => new Date().toISOString();
@@ -225,6 +190,22 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
   const up = (path: string) => path.slice(0, path.lastIndexOf("/"));
   const datacenterOf = (path: string) => /^\/datacenters\/[^/]+/.exec(path)?.[0];
   const childrenIn = (collection: string): Node[] => [...nodes.values()].filter((node) => up(node.path) === collection);
+  const store: IonosStore = {
+    nodes,
+    requestMs,
+    href,
+    idOf,
+    up,
+    datacenterOf,
+    childrenIn,
+    insert: (path, type, properties) => insert(path, type, properties),
+    remove: (node) => remove(node),
+    touch: (node, properties) => touch(node, properties),
+    accept: (request, targets, effects) => accept(request, targets, effects),
+    view: (node, depth, properties) => view(node, depth, properties),
+    ref: (node) => ref(node),
+    nextPublicIp: () => publicIp(ipCounter++),
+  };
 
   function members(collection: string): Node[] | undefined {
     const attached = /^(\/datacenters\/[^/]+)\/servers\/[^/]+\/volumes$/.exec(collection);
@@ -237,11 +218,15 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
 
   function stateOf(node: Node): string {
     if (node.pending.size > 0) return "BUSY";
+    const own = specOf(node.type).state?.(store, node);
+    if (own) return own;
     return node.type === "server" && node.properties.vmState === "SHUTOFF" ? "INACTIVE" : "AVAILABLE";
   }
 
   /** Read-only properties derived from other resources: the NICs using an IP block's addresses. */
   function computed(node: Node): Properties {
+    const own = specOf(node.type).computed;
+    if (own) return own(store, node);
     if (node.type !== "ipblock") return {};
     const ips = node.properties.ips as string[];
     const ipConsumers = [...nodes.values()].flatMap((nic) =>
@@ -273,7 +258,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
         return [["nics", `${node.path}/nics`, nics]];
       }
       default:
-        return [];
+        return (specOf(node.type).entities ?? []).map(at);
     }
   }
 
@@ -419,14 +404,11 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
   }
 
   /** Queues a request on the targets' data center and answers 202 with its Location. */
-  function accept(
-    request: EmulatorRequest,
-    targets: Node[],
-    effects: { apply?: () => void; undo?: () => void; body?: () => unknown },
-  ): EmulatorResponse {
+  function accept(request: EmulatorRequest, targets: Node[], effects: Effects): EmulatorResponse {
     const index = planned.findIndex(({ match }) => (!match.method || match.method === request.method) && (!match.path || match.path.test(request.path)));
     const plan = index >= 0 ? planned.splice(index, 1)[0] : undefined;
-    const queue = datacenterOf(targets[0].path) ?? "/ipblocks";
+    // One queue per data center; outside them, one per top collection (IP blocks, clusters, ...).
+    const queue = datacenterOf(targets[0].path) ?? targets[0].path.split("/").slice(0, 2).join("/");
     const startsAt = Math.max(Date.now(), queueEnd.get(queue) ?? 0);
     const apiRequest: ApiRequest = {
       id: randomUUID(),
@@ -481,7 +463,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
   }
 
   /** Rules across properties and other resources; returns the properties to store, or a 422. */
-  function complete(type: ResourceType, collection: string, p: Properties, existing?: Node): Properties | EmulatorResponse {
+  function complete(type: string, collection: string, p: Properties, existing?: Node): Properties | EmulatorResponse {
     const dc = nodes.get(datacenterOf(collection) ?? "");
     const dcLocation = LOCATIONS[String(dc?.properties.location)];
     switch (type) {
@@ -547,20 +529,23 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
       }
       case "ipblock":
         return existing ? p : { ...p, ips: Array.from({ length: p.size as number }, () => publicIp(ipCounter++)) };
+      default:
+        return specOf(type).complete?.(store, collection, p, existing) ?? p;
     }
   }
 
-  function insert(path: string, type: ResourceType, properties: Properties): Node {
+  function insert(path: string, type: string, properties: Properties): Node {
     const node: Node = { path, id: idOf(path), type, properties, createdDate: now(), lastModifiedDate: now(), etag: etagOf(properties), pending: new Set() };
     if (type === "server") node.attached = new Set();
     nodes.set(path, node);
     return node;
   }
 
-  function create(request: EmulatorRequest, collection: string, type: ResourceType): EmulatorResponse {
-    const body = parse(jsonBody(request), z.object({ properties: PROPERTIES[type] }).loose());
+  function create(request: EmulatorRequest, collection: string, type: string): EmulatorResponse {
+    const spec = specOf(type);
+    const body = parse(jsonBody(request), z.object({ properties: spec.properties }).loose());
     if (isAnswer(body)) return body;
-    const properties = complete(type, collection, { ...DEFAULTS[type], ...body.properties });
+    const properties = complete(type, collection, { ...spec.defaults, ...body.properties });
     if (isAnswer(properties)) return properties;
     const lanIds = type === "lan" ? childrenIn(collection).map((lan) => Number(lan.id)) : [];
     const id = type === "lan" ? String(Math.max(0, ...lanIds) + 1) : randomUUID();
@@ -569,15 +554,16 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
   }
 
   function update(request: EmulatorRequest, node: Node, full: boolean): EmulatorResponse {
-    const schema = full ? z.object({ properties: PROPERTIES[node.type] }).loose() : PROPERTIES[node.type].partial();
+    const spec = specOf(node.type);
+    const schema = full ? z.object({ properties: spec.properties }).loose() : spec.properties.partial();
     const body = parse(jsonBody(request), schema);
     if (isAnswer(body)) return body;
     const changes = (full ? (body as { properties: Properties }).properties : body) as Properties;
-    const fixed = FIXED[node.type].filter((key) => key in changes && changes[key] !== node.properties[key]);
+    const fixed = (spec.fixed ?? []).filter((key) => key in changes && !isDeepStrictEqual(changes[key], node.properties[key]));
     if (fixed.length > 0) return invalid(`Attribute 'properties.${fixed[0]}' cannot be modified after creation`);
     // A PUT replaces every settable property (what it leaves out is reset); a PATCH changes what it names.
-    const kept = full ? Object.fromEntries(Object.entries(node.properties).filter(([key]) => !(key in PROPERTIES[node.type].shape))) : node.properties;
-    const wanted = complete(node.type, up(node.path), { ...kept, ...(full ? DEFAULTS[node.type] : {}), ...changes }, node);
+    const kept = full ? Object.fromEntries(Object.entries(node.properties).filter(([key]) => !(key in spec.properties.shape))) : node.properties;
+    const wanted = complete(node.type, up(node.path), { ...kept, ...(full ? spec.defaults : {}), ...changes }, node);
     if (isAnswer(wanted)) return wanted;
     const before = node.properties;
     return accept(request, [node], { apply: () => touch(node, wanted), undo: () => touch(node, before), body: () => view(node, 0, wanted) });
@@ -591,6 +577,8 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
     if (node.type === "ipblock" && (computed(node).ipConsumers as unknown[]).length > 0) {
       return invalid(`IP block ${node.id} is in use by NICs; remove those IPs first`);
     }
+    const refused = specOf(node.type).refuseDelete?.(store, node);
+    if (refused) return refused;
     return accept(request, [node], { apply: () => remove(node) });
   }
 
@@ -624,16 +612,16 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
   function api(request: EmulatorRequest, path: string): EmulatorResponse {
     const depth = query(request, "depth", 0, 0, 10);
     if (isAnswer(depth)) return depth;
-    if (path === "/requests") return request.method === "GET" ? listRequests(request, depth) : error(405, "Method not allowed");
+    if (path === "/requests") return request.method === "GET" ? listRequests(request, depth) : notAllowed();
     const status = /^\/requests\/([^/]+)\/status$/.exec(path);
     if (status) {
       const found = requests.get(status[1]);
-      return request.method !== "GET" ? error(405, "Method not allowed") : found ? { status: 200, body: requestView(found) } : notFound();
+      return request.method !== "GET" ? notAllowed() : found ? { status: 200, body: requestView(found) } : notFound();
     }
     const action = /^(\/datacenters\/[^/]+\/servers\/[^/]+)\/(start|stop|reboot)$/.exec(path);
     if (action) {
       const server = nodes.get(action[1]);
-      return request.method !== "POST" ? error(405, "Method not allowed") : server ? serverAction(request, server, action[2]) : notFound();
+      return request.method !== "POST" ? notAllowed() : server ? serverAction(request, server, action[2]) : notFound();
     }
     const attachedVolume = /^(\/datacenters\/[^/]+)\/servers\/([^/]+)\/volumes\/([^/]+)$/.exec(path);
     if (attachedVolume) {
@@ -641,24 +629,30 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
       const volume = nodes.get(`${attachedVolume[1]}/volumes/${attachedVolume[3]}`);
       if (!server || !volume || !server.attached!.has(volume.id)) return notFound();
       if (request.method === "GET") return { status: 200, body: view(volume, depth) };
-      if (request.method !== "DELETE") return error(405, "Method not allowed");
+      if (request.method !== "DELETE") return notAllowed();
       return accept(request, [server, volume], { apply: () => detach(server, volume) });
     }
 
-    const segments = path.split("/").slice(1);
+    for (const service of SERVICES) {
+      const answer = service.route?.(store, request, path, depth);
+      if (answer) return answer;
+    }
+
+    // User management's collections are one level down: /um/users/<id>.
+    const namespace = path.startsWith("/um/") ? "um" : undefined;
+    const segments = path.split("/").slice(namespace ? 2 : 1);
     const isCollection = segments.length % 2 === 1;
-    const type = COLLECTION_TYPES[segments[segments.length - (isCollection ? 1 : 2)]];
     // The containment the API has: the type of each collection below its parent.
-    const shape = segments.filter((_, i) => i % 2 === 0).join("/");
-    const known = ["datacenters", "ipblocks", "datacenters/lans", "datacenters/servers", "datacenters/volumes", "datacenters/servers/nics", "datacenters/servers/volumes", "datacenters/servers/nics/firewallrules"];
-    if (!type || !known.includes(shape)) return notFound();
+    const shape = [namespace, ...segments.filter((_, i) => i % 2 === 0)].filter(Boolean).join("/");
+    const type = shape === "datacenters/servers/volumes" ? "volume" : TYPE_AT.get(shape)?.type;
+    if (!type) return notFound();
 
     if (isCollection) {
       if (segments.length > 1 && !nodes.has(up(path))) return notFound();
       if (request.method === "POST") {
         return shape === "datacenters/servers/volumes" ? attach(request, nodes.get(up(path))!) : create(request, path, type);
       }
-      if (request.method !== "GET") return error(405, "Method not allowed");
+      if (request.method !== "GET") return notAllowed();
       const offset = query(request, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
       const limit = query(request, "limit", 1000, 1, 10_000);
       if (isAnswer(offset)) return offset;
@@ -677,7 +671,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
       case "DELETE":
         return destroy(request, node);
       default:
-        return error(405, "Method not allowed");
+        return notAllowed();
     }
   }
 
@@ -709,7 +703,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
       return error(401, "The user has several contracts: the X-Contract-Number header must name one of them");
     }
     if (request.path === TOKEN_PATH) {
-      if (request.method !== "GET") return error(405, "Method not allowed");
+      if (request.method !== "GET") return notAllowed();
       const token = jwt();
       tokens.add(token);
       tokensIssued++;

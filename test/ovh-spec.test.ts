@@ -6,10 +6,11 @@
  * OVH's legacy schema format, turned into JSON Schema here. Skips, saying so, where the specs are
  * absent (a user's clone).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { OvhEmulator } from "../src/emulator/ovh/emulator";
-import { type Json, type SpecOperation, contractProblems, loadOperations } from "./support/openapi";
+import { type SpecOperation, contractProblems, loadOperations } from "./support/openapi";
+import { legacyOperations } from "./support/ovh-spec";
 import { checkAndCreate, ops, outsideCall, stopOvhEmulator, useOvhEmulator } from "./support/ovh";
 
 const specFile = (name: string) => join(__dirname, "..", "..", "shared", "specs", name);
@@ -17,59 +18,6 @@ const SPECS = ["domain", "ip", "me"].map((api) => specFile(`ovh-eu-${api}.openap
 const CLOUD_SPEC = specFile("ovh-eu-1.0-cloud.swagger12.json");
 const haveSpecs = [...SPECS, CLOUD_SPEC].every((file) => existsSync(file));
 if (!haveSpecs) console.warn(`skipping the OVH contract tests: the specs in ${specFile("")} are absent (they live beside the checkout)`);
-
-interface LegacyProperty {
-  type: string;
-  canBeNull: boolean;
-  required?: boolean;
-}
-interface LegacySpec {
-  apis: { path: string; operations: { httpMethod: string; responseType: string; parameters: { paramType: string; dataType: string }[] }[] }[];
-  models: Record<string, { enum?: string[]; properties?: Record<string, LegacyProperty> }>;
-}
-
-const LEGACY_SCALARS: Record<string, Json> = {
-  boolean: { type: "boolean" },
-  long: { type: "integer" },
-  double: { type: "number" },
-};
-
-/**
- * The operations of a spec in OVH's legacy format, as OpenAPI 3 operations. A model's property
- * that cannot be null must be there in an answer; in a request body, only the ones it requires.
- */
-function legacyOperations(file: string): SpecOperation[] {
-  const spec = JSON.parse(readFileSync(file, "utf8")) as LegacySpec;
-  const schemaOf = (type: string, forRequest: boolean, depth = 0): Json => {
-    if (type.endsWith("[]")) return { type: "array", items: schemaOf(type.slice(0, -2), forRequest, depth) };
-    const model = spec.models[type];
-    if (model?.enum) return { type: "string", enum: model.enum };
-    if (model?.properties && depth < 8) {
-      const properties = Object.fromEntries(
-        Object.entries(model.properties).map(([name, p]) => [name, { ...schemaOf(p.type, forRequest, depth + 1), ...(p.canBeNull ? { nullable: true } : {}) }]),
-      );
-      const required = Object.entries(model.properties).filter(([, p]) => (forRequest ? p.required : !p.canBeNull)).map(([name]) => name);
-      return { type: "object", properties, required };
-    }
-    return LEGACY_SCALARS[type] ?? (model ? {} : { type: "string" });
-  };
-  return spec.apis.flatMap((api) =>
-    api.operations.map((op) => {
-      const body = op.parameters.find((p) => p.paramType === "body");
-      return {
-        method: op.httpMethod,
-        pattern: new RegExp(`^/1\\.0${api.path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-        template: api.path,
-        operation: {
-          ...(body ? { requestBody: { content: { "application/json": { schema: schemaOf(body.dataType, true) } } } } : {}),
-          responses: {
-            200: op.responseType === "void" ? {} : { content: { "application/json": { schema: schemaOf(op.responseType, false) } } },
-          },
-        },
-      };
-    }),
-  );
-}
 
 const describeWithSpecs = haveSpecs ? describe : describe.skip;
 

@@ -187,7 +187,7 @@ export class IonosClient {
   /**
    * Sends a write and waits until its request is DONE. When the API names no request, waits on the
    * resource itself (`watch`, the written path unless told): a DELETE until it is gone, any other
-   * write until it exists and is no longer BUSY.
+   * write until it is `ready` (see `settled`).
    */
   async write(
     context: RequestContext,
@@ -196,20 +196,28 @@ export class IonosClient {
     body: unknown,
     limit: WaitLimit,
     watch = path,
+    ready?: readonly string[],
   ): Promise<void> {
     const { request } = await this.accept(context, method, path, body, z.unknown());
     if (request) await this.finished(context, request, limit);
-    else await this.settled(context, watch, method === "DELETE" ? "gone" : "available", limit);
+    else await this.settled(context, watch, method === "DELETE" ? "gone" : (ready ?? "available"), limit);
   }
 
-  /** Waits until a resource is gone, or exists and is no longer BUSY (after a write whose request is not known). */
-  async settled(context: RequestContext, path: string, until: "gone" | "available", limit: WaitLimit): Promise<void> {
+  /**
+   * Waits until a resource is gone, or is ready (after a write whose request is not known):
+   * "available" is any state but BUSY; a list names the ready states (a Kubernetes cluster's
+   * ACTIVE), and a FAILED state ends the wait with an error.
+   */
+  async settled(context: RequestContext, path: string, until: "gone" | "available" | readonly string[], limit: WaitLimit): Promise<void> {
     const state = z.object({ metadata: z.object({ state: z.string().optional() }).loose().optional() }).loose();
+    const ready = (found: z.infer<typeof state>) =>
+      typeof until === "string" ? found.metadata?.state !== "BUSY" : until.includes(found.metadata?.state ?? "");
     await waitFor({
       context,
-      waitingFor: `${path} to be ${until === "gone" ? "gone" : "AVAILABLE"}`,
+      waitingFor: `${path} to be ${until === "gone" ? "gone" : until === "available" ? "AVAILABLE" : until.join(" or ")}`,
       poll: () => readOrUndefined(() => this.get(context, path, state)),
-      isDone: (found) => (until === "gone" ? found === undefined : found !== undefined && found.metadata?.state !== "BUSY"),
+      isDone: (found) => (until === "gone" ? found === undefined : found !== undefined && ready(found)),
+      failure: (found) => (found?.metadata?.state === "FAILED" && until !== "gone" ? `${path} is FAILED` : undefined),
       describe: (found) => (found ? (found.metadata?.state ?? "unknown") : "not found"),
       ...limit,
       pacing: REQUEST_PACING,
@@ -292,12 +300,14 @@ export class IonosClient {
   ): Promise<HttpResponse> {
     const url = new URL(pathOrUrl.startsWith("http") ? pathOrUrl : this.settings.apiUrl + pathOrUrl);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
-    const text = body === undefined ? undefined : JSON.stringify(body);
+    // A form (the volume's create-snapshot action) is sent as the API takes it; anything else as JSON.
+    const form = body instanceof URLSearchParams;
+    const text = body === undefined ? undefined : form ? body.toString() : JSON.stringify(body);
     let reauthenticated = false;
     const attempt = async (): Promise<HttpResponse> => {
       const headers: Record<string, string> = { ...extraHeaders, authorization: await this.authorization(context), accept: "application/json" };
       if (this.settings.contractNumber) headers["x-contract-number"] = this.settings.contractNumber;
-      if (text !== undefined) headers["content-type"] = "application/json";
+      if (text !== undefined) headers["content-type"] = form ? "application/x-www-form-urlencoded" : "application/json";
       const res = await send(context, { method, url: url.toString(), headers, body: text });
       // A minted token can be revoked: mint a new one, once. A token the user gave is theirs to fix.
       if (res.status === 401 && this.minted && !reauthenticated) {

@@ -42,6 +42,11 @@ export interface KindOptions<T, O> {
   collection(...parentIds: string[]): string;
   /** The default of the resource's `timeoutMinutes`. */
   defaultMinutes: number;
+  /**
+   * The states in which the resource is ready after a write the API answered without a request to
+   * follow (Kubernetes: `["ACTIVE"]`); by default any state but BUSY.
+   */
+  readyStates?: readonly string[];
   /** The outputs from the API's view, the known ones (inputs, old outputs) and the id's parts. */
   outputsOf(found: T, known: Partial<O>, ids: Record<string, string>): O;
 }
@@ -126,7 +131,7 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     const id = [...options.parentIds, accepted.body.id].join("/");
     scope.created(id, this.options.outputsOf(accepted.body, options.known, this.ids(id)));
     if (accepted.request) await client.finished(context, accepted.request, limit);
-    else await client.settled(context, this.path(id), "available", limit);
+    else await client.settled(context, this.path(id), this.options.readyStates ?? "available", limit);
     return { id, outputs: await this.outputs(client, scope, id, options.known) };
   }
 
@@ -140,6 +145,6 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     const context = scope.context(`${change.operation} ${this.options.noun}`);
     const limit = waitLimit(this.options.noun, change.minutes);
     // Without a request to follow, the resource itself is watched (an action below it included).
-    return client.write(context, change.method, this.path(id) + (change.below ?? ""), change.body, limit, this.path(id));
+    return client.write(context, change.method, this.path(id) + (change.below ?? ""), change.body, limit, this.path(id), this.options.readyStates);
   }
 }

@@ -30,6 +30,8 @@ export const AUTO_NAME = "__autoName";
  * (see report.ts). Kept in the outputs too, for the reads and deletes that only see those.
  */
 export const URN_KEY = "__urn";
+/** Every property the kit adds beside the resource's own: no user input, never a change the user made. */
+export const HIDDEN_KEYS: readonly string[] = [PROVIDER_KEY, CREATE_KEY, AUTO_NAME, URN_KEY];
 
 export interface CheckFailure {
   property: string;
@@ -170,8 +172,7 @@ export function withoutUndefined<T>(value: T): T {
 
 /** The inputs the resource definition sees: the provider code and the create key left out. */
 function withoutHidden(props: Plain): Plain {
-  const { [PROVIDER_KEY]: _provider, [CREATE_KEY]: _createKey, [AUTO_NAME]: _autoName, [URN_KEY]: _urn, ...rest } = props;
-  return rest;
+  return Object.fromEntries(Object.entries(props).filter(([key]) => !HIDDEN_KEYS.includes(key)));
 }
 
 /** The URN among a resource's properties, as an output of its own: `{ __urn }`, or nothing. */

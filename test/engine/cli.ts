@@ -15,40 +15,24 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type EngineEvent, LocalWorkspace, type OpMap, type StepEventMetadata } from "@pulumi/pulumi/automation";
-import { keyValuePairs, projectOf } from "../harness/project";
+import { HIDDEN_KEYS } from "../../src/core/kit";
+import { type Operation, PROGRAM_OPTIONS, STEP_SYMBOLS, keyValuePairs, operationOf, projectOf } from "../harness/project";
 import { type EngineRun, type EngineStep, RESULT_FILE, backendDir, displayType, workDir } from "./layout";
-
-const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
-type Operation = (typeof OPERATIONS)[number];
-
-const SYMBOLS: Record<string, string> = {
-  create: "+",
-  update: "~",
-  replace: "+-",
-  delete: "-",
-  "delete-replaced": "--",
-  read: ">",
-  refresh: "~",
-};
 
 function parse(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      program: { type: "string" },
+      ...PROGRAM_OPTIONS,
       dir: { type: "string" },
-      stack: { type: "string", default: "dev" },
-      config: { type: "string", multiple: true, default: [] },
-      "secret-config": { type: "string", multiple: true, default: [] },
       replace: { type: "string", multiple: true, default: [] },
       target: { type: "string", multiple: true, default: [] },
       parallel: { type: "string" },
       "expect-no-changes": { type: "boolean", default: false },
     },
   });
-  const op = positionals[0] as Operation;
-  if (positionals.length !== 1 || !OPERATIONS.includes(op)) throw new Error(`the operation must be one of ${OPERATIONS.join(", ")}`);
+  const op = operationOf(positionals);
   if (!values.dir) throw new Error("--dir <stack directory> is required");
   if (!values.program) throw new Error("--program <file.js> is required");
   return {
@@ -65,12 +49,11 @@ function parse(argv: string[]) {
 const nameOf = (urn: string) => urn.split("::").pop()!;
 
 /** The kit's hidden inputs: the provider code, the create key, the resource name for an auto-name, the URN. */
-const HIDDEN = new Set(["__provider", "__createKey", "__autoName", "__urn"]);
 
 /** The top-level properties that differ, hidden ones left out, sorted. */
 function changedKeys(olds: Record<string, unknown> = {}, news: Record<string, unknown> = {}): string[] {
   return [...new Set([...Object.keys(olds), ...Object.keys(news)])]
-    .filter((key) => !HIDDEN.has(key) && JSON.stringify(olds[key]) !== JSON.stringify(news[key]))
+    .filter((key) => !HIDDEN_KEYS.includes(key) && JSON.stringify(olds[key]) !== JSON.stringify(news[key]))
     .sort();
 }
 
@@ -141,7 +124,7 @@ async function main(): Promise<number> {
     if (step && !run.steps.some((seen) => seen.op === step.op && seen.urn === step.urn)) {
       run.steps.push(step);
       const fields = step.keys.length > 0 ? ` [${step.keys.join(", ")}]` : "";
-      console.log(`  ${SYMBOLS[step.op] ?? "?"} ${step.op} ${step.type} ${step.name}${fields}`);
+      console.log(`  ${STEP_SYMBOLS[step.op] ?? "?"} ${step.op} ${step.type} ${step.name}${fields}`);
     }
     if (event.summaryEvent) run.summary = event.summaryEvent.resourceChanges as OpMap;
   };

@@ -7,10 +7,9 @@
  */
 import { parseArgs } from "node:util";
 import { Deployment, type Operation } from "./engine";
-import { keyValuePairs, projectOf } from "./project";
+import { PROGRAM_OPTIONS, keyValuePairs, operationOf, projectOf } from "./project";
 import { type StackState, openState } from "./state";
 
-const OPERATIONS: Operation[] = ["up", "preview", "refresh", "destroy"];
 const HEADINGS: Record<Operation, string> = { up: "Updating", preview: "Previewing update", refresh: "Refreshing", destroy: "Destroying" };
 
 function parse(argv: string[]) {
@@ -18,15 +17,11 @@ function parse(argv: string[]) {
     args: argv,
     allowPositionals: true,
     options: {
-      program: { type: "string" },
+      ...PROGRAM_OPTIONS,
       state: { type: "string" },
-      stack: { type: "string", default: "dev" },
-      config: { type: "string", multiple: true, default: [] },
-      "secret-config": { type: "string", multiple: true, default: [] },
     },
   });
-  const op = positionals[0] as Operation;
-  if (positionals.length !== 1 || !OPERATIONS.includes(op)) throw new Error(`the operation must be one of ${OPERATIONS.join(", ")}`);
+  const op = operationOf(positionals);
   if (!values.state) throw new Error("--state <file> is required");
   if (!values.program && (op === "up" || op === "preview")) throw new Error(`--program <file.js> is required for ${op}`);
   return { op, ...values, state: values.state, config: keyValuePairs(values.config), secretConfig: keyValuePairs(values["secret-config"]) };

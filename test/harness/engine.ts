@@ -6,39 +6,27 @@
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { HIDDEN_KEYS } from "../../src/core/kit";
 import { PartialFailure, ProviderHost, type ResourceRef } from "./provider-host";
-import type { Project } from "./project";
+import { type Project, STEP_SYMBOLS } from "./project";
+
+export type { Operation } from "./project";
 import { type Plain, type ResourceState, SECRET_SIG, SIG_KEY, type SecretAware, type StackState } from "./state";
 
-export type Operation = "up" | "preview" | "refresh" | "destroy";
 
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
-const PROVIDER_KEY = "__provider";
-/** The kit's hidden create identity: not a field the user changes. */
-const CREATE_KEY = "__createKey";
 
 type Step = "create" | "update" | "replace" | "delete" | "delete-replaced" | "read" | "drift";
-const SYMBOLS: Record<Step, string> = {
-  create: "+",
-  update: "~",
-  replace: "+-",
-  delete: "-",
-  "delete-replaced": "--",
-  read: ">",
-  drift: "~",
-};
 
 /** `pulumi-nodejs:dynamic/contabo:Tag` is shown as `contabo:Tag`. */
 const displayType = (type: string) => type.replace(`${DYNAMIC_TYPE_PREFIX}/`, "");
 const label = (ref: ResourceRef) => `${displayType(ref.type)} ${ref.name}`;
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Top-level properties that differ, `__provider` left out. */
+/** Top-level properties that differ, the kit's hidden ones left out (`__provider`, the create key, ...). */
 function changedKeys(olds: Plain, news: Plain): string[] {
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
-  keys.delete(PROVIDER_KEY);
-  keys.delete(CREATE_KEY);
-  return [...keys].filter((key) => !isDeepStrictEqual(olds[key], news[key]));
+  return [...keys].filter((key) => !HIDDEN_KEYS.includes(key) && !isDeepStrictEqual(olds[key], news[key]));
 }
 
 /** JSON for the provider: unknowns (in a preview) become the engine's sentinel, `undefined` goes. */
@@ -140,7 +128,7 @@ export class Deployment {
 
   private report(step: Step, ref: ResourceRef, changed: string[] = [], note = ""): void {
     const fields = changed.length > 0 ? ` [${changed.join(", ")}]` : "";
-    this.print(`  ${SYMBOLS[step]} ${step} ${label(ref)}${fields}${note}`);
+    this.print(`  ${STEP_SYMBOLS[step]} ${step} ${label(ref)}${fields}${note}`);
     this.count(step);
   }
 

@@ -26,6 +26,37 @@ export function projectOf(program: string | undefined): Project {
 }
 
 /** `key=value` command-line items as pairs. */
+/** The operations the command-line drivers (the harness's and the real engine's) run. */
+export const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** How the drivers print each step, as the Pulumi CLI does. */
+export const STEP_SYMBOLS: Record<string, string> = {
+  create: "+",
+  update: "~",
+  replace: "+-",
+  delete: "-",
+  "delete-replaced": "--",
+  read: ">",
+  refresh: "~",
+  drift: "~",
+};
+
+/** The drivers' common command-line options (for `parseArgs`). */
+export const PROGRAM_OPTIONS = {
+  program: { type: "string" as const },
+  stack: { type: "string" as const, default: "dev" },
+  config: { type: "string" as const, multiple: true as const, default: [] as string[] },
+  "secret-config": { type: "string" as const, multiple: true as const, default: [] as string[] },
+};
+
+/** The operation named on a driver's command line. */
+export function operationOf(positionals: string[]): Operation {
+  const op = positionals[0] as Operation;
+  if (positionals.length !== 1 || !OPERATIONS.includes(op)) throw new Error(`the operation must be one of ${OPERATIONS.join(", ")}`);
+  return op;
+}
+
 export function keyValuePairs(items: string[]): (readonly [string, string])[] {
   return items.map((item) => {
     const at = item.indexOf("=");

@@ -183,6 +183,18 @@ describe("ovh.CloudSshKey", () => {
     await ops("CloudSshKey").delete(id, outs);
   });
 
+  test("creates that come together share one list call to look for what an earlier run made", async () => {
+    const from = emulator.log.entries.length;
+    const keyOf = (i: number) => PUBLIC_KEY.replace(/ \S+$/, ` wave-${i}@example`);
+    const created = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => checkAndCreate("CloudSshKey", { serviceName: project, name: `wave-${i}`, publicKey: keyOf(i) })));
+    const lists = emulator.log.entries.slice(from).filter((e) => e.method === "GET" && e.path === `/1.0/cloud/project/${project}/sshkey`);
+    const posts = emulator.log.entries.slice(from).filter((e) => e.method === "POST");
+    console.log(`6 SSH key creates at once: ${lists.length} list calls, ${posts.length} creates`);
+    expect(lists.length).toBe(1);
+    expect(posts.length).toBe(6);
+    await Promise.all(created.map(({ id, outs }) => ops("CloudSshKey").delete(id, outs)));
+  });
+
   test("a malformed key or project fails at check with no API call", async () => {
     expect(await expectRejected("CloudSshKey", { serviceName: "my-project", name: "k", publicKey: "not a key" })).toEqual([
       { property: "serviceName", reason: expect.stringContaining("project id") },

@@ -3,7 +3,8 @@
  * - read coalescing: single-item reads that arrive together (a refresh reads every resource at
  *   once) are gathered for a short window and served by one batch call per group, such as a list
  *   filtered by ids instead of one GET per id; a key the batch does not return does not exist;
- * - reads answered by list calls of their collection (`listReader`);
+ * - list calls shared by the callers that ask together (`sharedList`), and reads answered by them
+ *   (`listReader`): a refresh's reads, the look-ups of a wave of creates;
  * - one object per cloud client and name (`onOwner`), and an action run once for every caller
  *   that asked while it waited (`CoalescedRun`).
  */
@@ -93,6 +94,25 @@ export class Coalescer<Key, Item> {
 }
 
 /**
+ * A list call shared by the callers that ask for the same group (a collection) together: one call
+ * answers them all (undefined: the collection itself is gone). Each caller is answered by a call
+ * made after it asked, so a create's look-up sees what was there when it looked. One per owner (a
+ * cloud's client) and name.
+ */
+export function sharedList<T>(owner: object, name: string, list: (group: string) => Promise<T[] | undefined>): (group?: string) => Promise<T[] | undefined> {
+  const lists = onOwner(owner, name, () =>
+    new Coalescer<string, T[]>({
+      maxBatch: Infinity,
+      fetchBatch: async (_keys, group) => {
+        const items = await list(group);
+        return new Map(items ? [["", items]] : []);
+      },
+    }),
+  );
+  return (group = "") => lists.read("", group);
+}
+
+/**
  * Reads answered by list calls: reads of one group (a collection) that arrive together share one
  * call of `list` (undefined: the collection itself is gone), and an item it does not return does
  * not exist. One reader per owner (a cloud's client) and name.
@@ -103,14 +123,8 @@ export function listReader<T>(
   list: (group: string) => Promise<T[] | undefined>,
   idOf: (item: T) => string | number,
 ): (id: string | number, group?: string) => Promise<T | undefined> {
-  const reads = onOwner(owner, name, () =>
-    new Coalescer<string, T>({
-      // One list answers for every item of the collection, however many are read.
-      maxBatch: Infinity,
-      fetchBatch: async (_ids, group) => new Map(((await list(group)) ?? []).map((item) => [String(idOf(item)), item])),
-    }),
-  );
-  return (id, group = "") => reads.read(String(id), group);
+  const lists = sharedList(owner, name, list);
+  return async (id, group = "") => (await lists(group))?.find((item) => String(idOf(item)) === String(id));
 }
 
 const owned = new WeakMap<object, Map<string, unknown>>();

@@ -12,7 +12,7 @@ import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, documented, isKeyedName } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
 import { createOnce, createdSince, sendOnce } from "../core/reconcile";
-import { onOwner } from "../core/coalesce";
+import { onOwner, sharedList } from "../core/coalesce";
 import { PollBatch, readEach, waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName, timeoutMinutes } from "./common";
@@ -287,6 +287,14 @@ export function canResize(from: Flavor, to: Flavor): boolean {
   return from.osType === to.osType && flex(from) === flex(to) && to.disk >= from.disk;
 }
 
+/** The instances of a project in a region (`<project>/<region>`), one list call for the create look-ups of a wave. */
+const regionInstances = (client: OvhClient) =>
+  sharedList(client, "instances", (place) => {
+    const [serviceName, region] = place.split("/");
+    const context: RequestContext = { cloud: "ovh", operation: `list the instances in ${region}` };
+    return readOrUndefined(() => client.request(context, "GET", `${project(serviceName)}/instance`, z.array(listedInstance), { query: { region } }));
+  });
+
 const CloudInstanceResource = defineResource({
   cloud: ovh,
   kind: "CloudInstance",
@@ -347,8 +355,7 @@ const CloudInstanceResource = defineResource({
       send: () => client.request(scope.context("create instance"), "POST", `${project(name)}/instance`, instanceItem, { body }),
       // The list shows a summary: the detail is read then.
       find: async () => {
-        const listed = await client.request(scope.context("look up instance"), "GET", `${project(name)}/instance`, z.array(listedInstance), { query: { region } });
-        const newest = listed
+        const newest = ((await regionInstances(client)(`${name}/${region}`)) ?? [])
           .filter((i) => i.name === wanted.name && !LEAVING_STATUSES.includes(i.status) && (keyed || isNew(i.created)))
           .sort((a, b) => b.created.localeCompare(a.created))[0];
         return newest && getInstance(client, scope.context("read instance"), name, newest.id);

@@ -5,7 +5,7 @@
  * first: a VLAN is used by one network at a time).
  */
 import { z } from "zod";
-import { listReader } from "../core/coalesce";
+import { sharedList } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -114,6 +114,15 @@ function waitUntilActive(client: OvhClient, scope: OperationScope, project: stri
   });
 }
 
+/**
+ * The private networks of a project (whole networks, as a GET of one gives them), one list call
+ * for the reads of a refresh and the create look-ups that come together.
+ */
+const projectNetworks = (client: OvhClient) =>
+  sharedList(client, "private networks", (project) =>
+    readOrUndefined(() => client.request({ cloud: "ovh", operation: "list private networks" }, "GET", networksPath(project), z.array(networkItem))),
+  );
+
 const CloudPrivateNetworkResource = defineResource({
   cloud: ovh,
   kind: "CloudPrivateNetwork",
@@ -135,10 +144,7 @@ const CloudPrivateNetworkResource = defineResource({
       what: `create private network "${wanted.name}"`,
       send: () => client.request(scope.context("create private network"), "POST", networksPath(project), networkItem, { body }),
       // A VLAN belongs to one network: the one with this VLAN and name is the one this create made.
-      find: async () => {
-        const found = await client.request(scope.context("look up private network"), "GET", networksPath(project), z.array(networkItem));
-        return found.find((n) => n.vlanId === wanted.vlanId && n.name === wanted.name);
-      },
+      find: async () => (await projectNetworks(client)(project))?.find((n) => n.vlanId === wanted.vlanId && n.name === wanted.name),
     });
     const id = `${project}/${created.id}`;
     scope.created(id, outputsOf(project, created, timeoutMinutes));
@@ -150,14 +156,7 @@ const CloudPrivateNetworkResource = defineResource({
   // holds whole networks, as a GET of one does).
   async read(client, id, olds) {
     const [project, networkId] = idParts("ovh", id, ["serviceName", "networkId"]);
-    const read = listReader(
-      client,
-      "private network reads",
-      (projectId) =>
-        readOrUndefined(() => client.request({ cloud: "ovh", operation: "list private networks" }, "GET", networksPath(projectId), z.array(networkItem))),
-      (network) => network.id,
-    );
-    const found = await read(networkId, project);
+    const found = (await projectNetworks(client)(project))?.find((network) => network.id === networkId);
     return found && outputsOf(project, found, olds.timeoutMinutes ?? 10);
   },
 

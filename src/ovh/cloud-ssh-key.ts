@@ -7,8 +7,9 @@ import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
+import { sharedList } from "../core/coalesce";
 import { createOnce } from "../core/reconcile";
-import { ovh } from "./client";
+import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName } from "./common";
 
 /** The inputs of an `ovh.CloudSshKey`. */
@@ -78,6 +79,12 @@ function outputsOf(project: string, key: z.infer<typeof keyItem>, region: string
 const keys = (project: string) => path`/cloud/project/${project}/sshkey`;
 const keyPath = (project: string, keyId: string) => path`/cloud/project/${project}/sshkey/${keyId}`;
 
+/** The SSH keys of a project, one list call for the create look-ups of a wave (the list has no fingerprints). */
+const projectKeys = (client: OvhClient) =>
+  sharedList(client, "SSH keys", (project) =>
+    readOrUndefined(() => client.request({ cloud: "ovh", operation: "list SSH keys" }, "GET", keys(project), z.array(keyItem.omit({ fingerPrint: true })))),
+  );
+
 const CloudSshKeyResource = defineResource({
   cloud: ovh,
   kind: "CloudSshKey",
@@ -97,8 +104,7 @@ const CloudSshKeyResource = defineResource({
       what: `create SSH key "${wanted.name}"`,
       send: () => client.request(scope.context("create SSH key"), "POST", keys(project), keyItem, { body }),
       find: async () => {
-        const found = await client.request(scope.context("look up SSH key"), "GET", keys(project), z.array(keyItem.omit({ fingerPrint: true })));
-        const same = found.find((key) => key.name === wanted.name && key.publicKey === wanted.publicKey);
+        const same = (await projectKeys(client)(project))?.find((key) => key.name === wanted.name && key.publicKey === wanted.publicKey);
         return same && client.request(scope.context("read SSH key"), "GET", keyPath(project, same.id), keyItem);
       },
     });

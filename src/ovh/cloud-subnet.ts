@@ -5,7 +5,7 @@
  */
 import { BlockList, isIPv4 } from "node:net";
 import { z } from "zod";
-import { listReader } from "../core/coalesce";
+import { sharedList } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -148,9 +148,16 @@ const subnetsPath = (project: string, networkId: string) => `${networkPath(proje
 const subnetPath = (project: string, networkId: string, subnetId: string) => `${subnetsPath(project, networkId)}/${encodeURIComponent(subnetId)}`;
 
 /** OVH has no read of one subnet: its network's list is read instead. */
-async function listSubnets(client: OvhClient, context: RequestContext, project: string, networkId: string) {
-  return client.request(context, "GET", subnetsPath(project, networkId), z.array(subnetItem));
-}
+/**
+ * The subnets of a network (`<project>/<networkId>`), one list call for the reads of a refresh and
+ * the create look-ups that come together (OVH has no GET of one subnet).
+ */
+const networkSubnets = (client: OvhClient) =>
+  sharedList(client, "subnets", (network) => {
+    const [project, networkId] = network.split("/");
+    const context: RequestContext = { cloud: "ovh", operation: `list the subnets of network ${networkId}` };
+    return readOrUndefined(() => client.request(context, "GET", subnetsPath(project, networkId), z.array(subnetItem)));
+  });
 
 const CloudSubnetResource = defineResource({
   cloud: ovh,
@@ -171,7 +178,7 @@ const CloudSubnetResource = defineResource({
       send: () => client.request(scope.context("create subnet"), "POST", subnetsPath(project, networkId), subnetItem, { body }),
       // One subnet per network and region: the one there with this CIDR is the one this create made.
       find: async () =>
-        (await listSubnets(client, scope.context("look up subnet"), project, networkId)).find(
+        (await networkSubnets(client)(`${project}/${networkId}`))?.find(
           (s) => s.cidr === wanted.network && s.ipPools.some((p) => p.region === wanted.region),
         ),
     });
@@ -180,20 +187,10 @@ const CloudSubnetResource = defineResource({
     return { id: `${project}/${networkId}/${subnet.id}`, outputs };
   },
 
-  // Read from the network's list of subnets (OVH has no GET of one); reads that come together
-  // (a refresh) share one list per network.
+  // Read from the network's list of subnets, shared by the reads that come together (a refresh).
   async read(client, id, olds) {
     const [project, networkId, subnetId] = idParts("ovh", id, ["serviceName", "networkId", "subnetId"]);
-    const read = listReader(
-      client,
-      "subnet reads",
-      (network) => {
-        const [projectId, ofNetwork] = network.split("/");
-        return readOrUndefined(() => listSubnets(client, { cloud: "ovh", operation: `list the subnets of network ${ofNetwork}` }, projectId, ofNetwork));
-      },
-      (subnet) => subnet.id,
-    );
-    const subnet = await read(subnetId, `${project}/${networkId}`);
+    const subnet = (await networkSubnets(client)(`${project}/${networkId}`))?.find((s) => s.id === subnetId);
     return subnet && outputsOf(project, networkId, subnet, olds.region);
   },
 

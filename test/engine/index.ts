@@ -147,17 +147,58 @@ export const RUN_MARK_ENV = "EUROCLOUD_ENGINE_RUN";
  */
 export function killProviderHosts(mark: string): number[] {
   const killed: number[] = [];
-  for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number)) {
+  for (const pid of providerHosts(mark)) {
     try {
-      if (!fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider")) continue;
-      if (!fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${RUN_MARK_ENV}=${mark}`)) continue;
       process.kill(pid, "SIGKILL");
       killed.push(pid);
     } catch {
-      // Gone meanwhile, or another user's process.
+      // Gone meanwhile.
     }
   }
   return killed;
+}
+
+/** The pids of the dynamic-provider hosts of the runs marked `mark`, found in /proc (Linux). */
+function providerHosts(mark: string): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return (
+          fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider") &&
+          fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${RUN_MARK_ENV}=${mark}`)
+        );
+      } catch {
+        return false; // gone meanwhile, or another user's process
+      }
+    });
+}
+
+/**
+ * Samples the peak resident memory (`VmHWM`, bytes) of the provider hosts of the runs marked
+ * `mark` every `everyMs` until `stop` is called, which returns the highest seen (0: none seen).
+ */
+export function samplePeakRss(mark: string, everyMs = 200): { stop(): number } {
+  let peak = 0;
+  const sample = () => {
+    for (const pid of providerHosts(mark)) {
+      try {
+        const kb = Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+        peak = Math.max(peak, kb * 1024);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  };
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
 }
 
 /** A fresh directory for a suite's stacks. */

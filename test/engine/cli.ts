@@ -14,10 +14,31 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { type EngineEvent, LocalWorkspace, type OpMap, type StepEventMetadata } from "@pulumi/pulumi/automation";
+import { type EngineEvent, LocalWorkspace, type OpMap, type Stack, type StepEventMetadata } from "@pulumi/pulumi/automation";
 import { HIDDEN_KEYS } from "../../src/core/kit";
 import { type Operation, PROGRAM_OPTIONS, STEP_SYMBOLS, keyValuePairs, operationOf, projectOf } from "../harness/project";
 import { type EngineRun, type EngineStep, RESULT_FILE, backendDir, displayType, workDir } from "./layout";
+
+/** The sign the engine puts on a secret value in a state (its ciphertext beside it). */
+const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
+
+/**
+ * The stack's outputs with every secret, nested ones too (a secret output of an exported
+ * resource), as "[secret]": secrets are not written out in plain text, not even to the tests'
+ * record. The Automation API marks only top-level secrets; the state marks each one.
+ */
+async function maskedOutputs(stack: Stack, names: string[]): Promise<EngineRun["outputs"]> {
+  const deployment = (await stack.exportStack()).deployment as { resources?: { type: string; outputs?: Record<string, unknown> }[] };
+  const root = deployment.resources?.find((resource) => resource.type === "pulumi:pulumi:Stack")?.outputs ?? {};
+  const isSecret = (value: unknown) => typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG.key] === SECRET_SIG.value;
+  const mask = (value: unknown): unknown => {
+    if (isSecret(value)) return "[secret]";
+    if (Array.isArray(value)) return value.map(mask);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, mask(v)]));
+    return value;
+  };
+  return Object.fromEntries(names.map((name) => [name, { value: mask(root[name]), secret: isSecret(root[name]) }]));
+}
 
 function parse(argv: string[]) {
   const { positionals, values } = parseArgs({
@@ -159,10 +180,7 @@ async function main(): Promise<number> {
     const targeted = { target: args.target.length > 0 ? args.target : undefined, expectNoChanges: args["expect-no-changes"] || undefined };
     if (args.op === "up") {
       const result = await stack.up({ ...common, ...targeted, replace: args.replace.length > 0 ? args.replace : undefined });
-      // Secret outputs are not written out in plain text, not even to the tests' record.
-      run.outputs = Object.fromEntries(
-        Object.entries(result.outputs).map(([key, output]) => [key, output.secret ? { value: "[secret]", secret: true } : output]),
-      );
+      run.outputs = await maskedOutputs(stack, Object.keys(result.outputs));
     } else if (args.op === "preview") {
       await stack.preview({ ...common, ...targeted, replace: args.replace.length > 0 ? args.replace : undefined });
     } else if (args.op === "refresh") {

@@ -4,46 +4,13 @@
  * operation of the spec with a valid body, and every successful answer of the emulator must match
  * the spec's response schema. Skips, saying so, where the specs are absent (a user's clone).
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { IonosEmulator } from "../src/emulator";
 import { TOKEN_PATH } from "../src/emulator/ionos/emulator";
 import { checkAndCreate, ops, stopIonosEmulator, useIonosEmulator } from "./support/ionos";
-import { type Json, type SpecOperation, contractProblems, loadOperations } from "./support/openapi";
+import { haveIonosSpecs, ionosOperations, ionosRequestSchema } from "./support/ionos-spec";
+import { type SpecOperation, contractProblems } from "./support/openapi";
 
-const SPECS = join(__dirname, "..", "..", "shared", "specs");
-const CLOUD_SPEC = join(SPECS, "ionos-cloudapi-v6-sdk-go-6.1.4.yaml");
-const AUTH_SPEC = join(SPECS, "ionos-auth-v1-sdk-go-auth.yaml");
-const haveSpecs = existsSync(CLOUD_SPEC) && existsSync(AUTH_SPEC);
-if (!haveSpecs) console.warn(`skipping the IONOS contract test: ${SPECS} is absent (it lives beside the checkout)`);
-
-/**
- * Two defects of the published 6.1.4 spec are corrected (two more, of request bodies, in
- * `requestSchema` below):
- * - `type` properties read `allOf: [Type], type: object`, but Type is a string enum (the API sends
- *   "datacenter", "server", ...): the `type: object` beside the `allOf` is dropped;
- * - firewall rule ports are documented up to 65534; the SDK's spec from v6.2.0 on says "from 1 to
- *   65535" (see the README's table of deviations).
- */
-function correct(node: Json): Json {
-  const { type, ...rest } = node;
-  const fixed = node.allOf && type === "object" ? rest : node;
-  return fixed.maximum === 65534 ? { ...fixed, maximum: 65535 } : fixed;
-}
-
-/**
- * Two request bodies the spec gets wrong:
- * - a PATCH sends only what changes, but the spec reuses the Properties schemas with their
- *   `required` (even `location` and `protocol`, which it also says are "disallowed in update
- *   requests"): nothing is required of a PATCH body;
- * - attaching an existing volume sends only its id, as the SDK's `Volume{Id}` does; the spec's
- *   body (a Volume) requires properties, which is for creating a volume and attaching it at once.
- */
-function requestSchema(entry: { method: string }, match: SpecOperation, schema: Json | undefined): Json | undefined {
-  if (schema && entry.method === "PATCH") return { ...schema, required: [] };
-  if (match.template.endsWith("/servers/{serverId}/volumes")) return { type: "object", properties: { id: { type: "string" } }, required: ["id"] };
-  return schema;
-}
+const haveSpecs = haveIonosSpecs("the IONOS contract test");
 
 const describeWithSpecs = haveSpecs ? describe : describe.skip;
 
@@ -52,10 +19,7 @@ describeWithSpecs("the IONOS resources and emulator follow the official specs", 
   let operations: SpecOperation[];
 
   beforeAll(async () => {
-    operations = [
-      ...loadOperations(CLOUD_SPEC, { base: "/cloudapi/v6", correct }),
-      ...loadOperations(AUTH_SPEC, { base: "/auth/v1", correct }),
-    ];
+    operations = ionosOperations();
     emulator = await useIonosEmulator();
   });
   afterAll(() => stopIonosEmulator(emulator));
@@ -104,7 +68,7 @@ describeWithSpecs("the IONOS resources and emulator follow the official specs", 
     expect(emulator.liveResources()).toBe(0);
 
     const { problems, checked } = contractProblems(emulator.log.entries, operations, {
-      requestSchema,
+      requestSchema: ionosRequestSchema,
       // The log leaves out the token answer: it is a credential.
       skipAnswer: (entry) => entry.path === TOKEN_PATH,
     });

@@ -217,7 +217,11 @@ export class IonosClient {
       waitingFor: `${path} to be ${until === "gone" ? "gone" : until === "available" ? "AVAILABLE" : until.join(" or ")}`,
       poll: () => readOrUndefined(() => this.get(context, path, state)),
       isDone: (found) => (until === "gone" ? found === undefined : found !== undefined && ready(found)),
-      failure: (found) => (found?.metadata?.state === "FAILED" && until !== "gone" ? `${path} is FAILED` : undefined),
+      // Kubernetes has FAILED_UPDATING, FAILED_DESTROYING, ... besides FAILED: none of them ends by itself.
+      failure: (found) => {
+        const state = found?.metadata?.state ?? "";
+        return (until === "gone" ? state === "FAILED_DESTROYING" : state.startsWith("FAILED")) ? `${path} is ${state}` : undefined;
+      },
       describe: (found) => (found ? (found.metadata?.state ?? "unknown") : "not found"),
       ...limit,
       pacing: REQUEST_PACING,

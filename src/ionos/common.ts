@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { listReader } from "../core/coalesce";
 import { type RequestContext, readOrUndefined } from "../core/errors";
-import type { OperationScope } from "../core/kit";
+import { type OperationScope, isKeyedName } from "../core/kit";
 import { idParts } from "../core/ids";
-import { createOnce } from "../core/reconcile";
+import { createOnce, createdSince } from "../core/reconcile";
 import { type Accepted, CREATE_KEY_HEADER, type IonosClient, type WaitLimit } from "./client";
 
 export { timeoutMinutes } from "../core/wait";
@@ -29,6 +29,9 @@ export function apiPath(...segments: (string | number)[]): string {
   return segments.map((segment) => `/${encodeURIComponent(String(segment))}`).join("");
 }
 
+/** States of a resource on its way out: never adopted by a create. */
+const GOING_STATES = ["DESTROYING", "FAILED_DESTROYING", "TERMINATED"];
+
 /** An IONOS resource as the API returns it, with at least these fields. */
 type Resource = z.infer<ReturnType<typeof resource>>;
 
@@ -47,6 +50,12 @@ export interface KindOptions<T, O> {
    * follow (Kubernetes: `["ACTIVE"]`); by default any state but BUSY.
    */
   readyStates?: readonly string[];
+  /**
+   * For kinds whose creates the API keeps no request of (Kubernetes: 202 without a Location, not
+   * in `/requests`): the name of a listed item. A create then finds what an earlier attempt made
+   * by its name, unique in its collection, instead of by its create key in the request log.
+   */
+  uniqueName?(found: T): string | undefined;
   /** The outputs from the API's view, the known ones (inputs, old outputs) and the id's parts. */
   outputsOf(found: T, known: Partial<O>, ids: Record<string, string>): O;
 }
@@ -115,10 +124,33 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     const context = scope.context(`create ${this.options.noun}`);
     const collection = this.options.collection(...options.parentIds);
     const limit = waitLimit(this.options.noun, options.known.timeoutMinutes);
+    const started = Date.now();
+    let sent = false;
     const accepted: Partial<Accepted<T>> & { body: T } = await createOnce({
       what: `create ${what}`,
-      send: () => client.accept(context, "POST", collection, options.body, this.options.item, { [CREATE_KEY_HEADER]: scope.createKey }),
+      send: () => {
+        sent = true;
+        return client.accept(context, "POST", collection, options.body, this.options.item, { [CREATE_KEY_HEADER]: scope.createKey });
+      },
       find: async () => {
+        const { uniqueName } = this.options;
+        if (uniqueName) {
+          // Before the first send, only a name made from this create's key (the keyed auto-name) says
+          // an earlier run of this create made it; a name the program gave may be someone else's.
+          // After a lost answer, the resource of that name made since this create began.
+          if (!sent && !isKeyedName(options.name, scope.createKey)) return undefined;
+          const lookup = scope.context(`look up ${what} by its name`);
+          const listed = await client.list(lookup, collection, this.options.item);
+          const recent = createdSince(started);
+          const found = listed.find(
+            (item) =>
+              uniqueName(item) === options.name &&
+              // One being deleted is not the one this create made (a replacement deletes the old one first).
+              !GOING_STATES.includes(item.metadata?.state ?? "") &&
+              (!sent || recent(item.metadata?.createdDate)),
+          );
+          return found && { body: found };
+        }
         const lookup = scope.context(`look up ${what} by its create key`);
         for (const createdId of await client.createdByKey(lookup, scope.createKey)) {
           const found = await readOrUndefined(() => client.get(lookup, `${collection}/${createdId}`, this.options.item));
@@ -131,7 +163,9 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     const id = [...options.parentIds, accepted.body.id].join("/");
     scope.created(id, this.options.outputsOf(accepted.body, options.known, this.ids(id)));
     if (accepted.request) await client.finished(context, accepted.request, limit);
-    else await client.settled(context, this.path(id), this.options.readyStates ?? "available", limit);
+    // Named ready states are the resource's own (a cluster is ACTIVE well after its request, if
+    // the API names one, is DONE): they are waited for in any case.
+    if (!accepted.request || this.options.readyStates) await client.settled(context, this.path(id), this.options.readyStates ?? "available", limit);
     return { id, outputs: await this.outputs(client, scope, id, options.known) };
   }
 
@@ -144,7 +178,27 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
   ): Promise<void> {
     const context = scope.context(`${change.operation} ${this.options.noun}`);
     const limit = waitLimit(this.options.noun, change.minutes);
+    const { readyStates } = this.options;
+    if (readyStates) return this.changeAndSettle(client, context, id, change, limit, readyStates);
     // Without a request to follow, the resource itself is watched (an action below it included).
     return client.write(context, change.method, this.path(id) + (change.below ?? ""), change.body, limit, this.path(id), this.options.readyStates);
+  }
+
+  /**
+   * A change of a kind with named ready states: its request, if the API names one, and then the
+   * resource itself, until it is ready again (or, after its delete, gone: a cluster whose pools'
+   * requests are DONE may still be DESTROYING them).
+   */
+  private async changeAndSettle(
+    client: IonosClient,
+    context: RequestContext,
+    id: string,
+    change: { method: "POST" | "PUT" | "PATCH" | "DELETE"; body?: unknown; below?: string },
+    limit: WaitLimit,
+    readyStates: readonly string[],
+  ): Promise<void> {
+    const { request } = await client.accept(context, change.method, this.path(id) + (change.below ?? ""), change.body, z.unknown());
+    if (request) await client.finished(context, request, limit);
+    await client.settled(context, this.path(id), change.method === "DELETE" && !change.below ? "gone" : readyStates, limit);
   }
 }

@@ -239,7 +239,7 @@ export async function startIonosEmulator(options: IonosEmulatorOptions = {}): Pr
     return { ipConsumers };
   }
 
-  const ref = (node: Node) => ({ id: node.id, type: node.type, href: href(node.path) });
+  const ref = (node: Node) => ({ id: node.id, type: specOf(node.type).apiType ?? node.type, href: href(node.path) });
 
   function entitiesOf(node: Node): [string, string, Node[]][] {
     const at = (name: string): [string, string, Node[]] => [name, `${node.path}/${name}`, members(`${node.path}/${name}`) ?? []];

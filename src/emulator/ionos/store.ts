@@ -62,6 +62,11 @@ export interface TypeSpec {
    * management's collections start with "um/" ("um/users").
    */
   shape: string;
+  /**
+   * The `type` the API shows, where two types share one (the rules of network and of application
+   * load balancers are both "forwarding-rule"); by default `type`.
+   */
+  apiType?: string;
   /** What a create may send (a PATCH any part of it, a PUT all of it). */
   properties: z.ZodObject<z.ZodRawShape>;
   /** The values of what a create leaves out (and a PUT resets). */

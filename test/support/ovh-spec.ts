@@ -29,11 +29,17 @@ export function legacyOperations(file: string): SpecOperation[] {
   const spec = JSON.parse(readFileSync(file, "utf8")) as LegacySpec;
   const schemaOf = (type: string, forRequest: boolean, depth = 0): Json => {
     if (type.endsWith("[]")) return { type: "array", items: schemaOf(type.slice(0, -2), forRequest, depth) };
+    // A map, keyed by strings (a node's labels: `map[string]string`) or by an enum's values.
+    const map = /^map\[[^\]]+\](.+)$/.exec(type);
+    if (map) return { type: "object", additionalProperties: schemaOf(map[1], forRequest, depth) };
     const model = spec.models[type];
     if (model?.enum) return { type: "string", enum: model.enum };
     if (model?.properties && depth < 8) {
+      // A generic model, e.g. `complexType.UnitAndValue<long>`: its properties typed `T` are of its parameter.
+      const parameter = /<(.+)>$/.exec(type)?.[1];
+      const typeOf = (p: LegacyProperty) => (p.type === "T" && parameter ? parameter : p.type);
       const properties = Object.fromEntries(
-        Object.entries(model.properties).map(([name, p]) => [name, { ...schemaOf(p.type, forRequest, depth + 1), ...(p.canBeNull ? { nullable: true } : {}) }]),
+        Object.entries(model.properties).map(([name, p]) => [name, { ...schemaOf(typeOf(p), forRequest, depth + 1), ...(p.canBeNull ? { nullable: true } : {}) }]),
       );
       const required = Object.entries(model.properties).filter(([, p]) => (forRequest ? p.required : !p.canBeNull)).map(([name]) => name);
       return { type: "object", properties, required };

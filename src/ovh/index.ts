@@ -5,3 +5,13 @@ export { CloudPrivateNetwork, type CloudPrivateNetworkArgs, type CloudPrivateNet
 export { CloudSubnet, type CloudSubnetArgs, type CloudSubnetOutputs } from "./cloud-subnet";
 export { CloudInstance, type CloudInstanceArgs, type CloudInstanceOutputs } from "./cloud-instance";
 export { IpDescription, type IpDescriptionArgs, type IpDescriptionOutputs } from "./ip-description";
+export { CloudVolume, type CloudVolumeArgs, type CloudVolumeOutputs } from "./cloud-volume";
+export { CloudVolumeAttachment, type CloudVolumeAttachmentArgs, type CloudVolumeAttachmentOutputs } from "./cloud-volume-attachment";
+export { CloudUser, type CloudUserArgs, type CloudUserOutputs } from "./cloud-user";
+export { CloudS3Credential, type CloudS3CredentialArgs, type CloudS3CredentialOutputs } from "./cloud-s3-credential";
+export { CloudStorageContainer, type CloudStorageContainerArgs, type CloudStorageContainerOutputs } from "./cloud-storage-container";
+export { CloudKubeCluster, type CloudKubeClusterArgs, type CloudKubeClusterOutputs } from "./cloud-kube-cluster";
+export { CloudKubeNodePool, type CloudKubeNodePoolArgs, type CloudKubeNodePoolOutputs } from "./cloud-kube-node-pool";
+export { CloudDatabase, type CloudDatabaseArgs, type CloudDatabaseOutputs, type CloudDatabaseEndpoint } from "./cloud-database";
+export { CloudDatabaseUser, type CloudDatabaseUserArgs, type CloudDatabaseUserOutputs } from "./cloud-database-user";
+export { CloudDatabaseIpRestriction, type CloudDatabaseIpRestrictionArgs, type CloudDatabaseIpRestrictionOutputs } from "./cloud-database-ip-restriction";

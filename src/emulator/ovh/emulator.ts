@@ -11,6 +11,10 @@ import { error, ok } from "./answers";
 import { type InstanceStatus, type Project, cloudRoutes, newProject } from "./cloud";
 import { type Zone, domainRoutes, newZone } from "./domain";
 import { type IpBlock, ipRoutes, purchasedIps } from "./ip";
+import { databaseRoutes, liveDatabaseResources } from "./databases";
+import { kubeResources, kubeRoutes } from "./kube";
+import { volumeRoutes, volumesOf } from "./volumes";
+import { liveUsersStorage, usersStorageRoutes } from "./users-storage";
 
 export const API_BASE = "/1.0";
 export const OAUTH2_TOKEN_PATH = "/auth/oauth2/token";
@@ -90,6 +94,10 @@ export async function startOvhEmulator(options: OvhEmulatorOptions = {}): Promis
     ...domainRoutes({ zones: store.zones, nextId: () => nextId++ }),
     ...cloudRoutes({ projects: store.projects, buildMs: options.buildMs ?? 5_000 }),
     ...ipRoutes({ ips: store.ips }),
+    ...databaseRoutes({ projects: store.projects, buildMs: options.buildMs ?? 5_000 }),
+    ...kubeRoutes({ projects: store.projects, buildMs: options.buildMs ?? 5_000 }),
+    ...volumeRoutes({ projects: store.projects, buildMs: options.buildMs ?? 5_000 }),
+    ...usersStorageRoutes({ projects: store.projects, buildMs: options.buildMs ?? 5_000 }),
   ];
 
   function issueToken(request: EmulatorRequest): EmulatorResponse {
@@ -183,7 +191,10 @@ export async function startOvhEmulator(options: OvhEmulatorOptions = {}): Promis
     },
     liveResources: () =>
       [...store.zones.values()].reduce((n, zone) => n + zone.records.size, 0) +
-      [...store.projects.values()].reduce((n, p) => n + p.sshKeys.size + p.networks.size + p.instances.size, 0),
+      [...store.projects.values()].reduce((n, p) => n + liveDatabaseResources(p), 0) +
+      [...store.projects.values()].reduce((n, p) => n + p.sshKeys.size + p.networks.size + p.instances.size + volumesOf(p).size, 0) +
+      liveUsersStorage(store.projects.values()) +
+      [...store.projects.values()].reduce((n, p) => n + kubeResources(p), 0),
     reset() {
       for (const name of store.zones.keys()) store.zones.set(name, newZone(name));
       for (const name of store.projects.keys()) store.projects.set(name, newProject(name));

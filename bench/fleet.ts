@@ -2,7 +2,7 @@
  * A fleet on the real Pulumi engine: N resources over the three clouds (two tenths each Contabo
  * instances, Contabo tags, IONOS servers and IONOS LANs in one data center; one tenth each OVH
  * SSH keys and private networks) through `up`, `preview`, `refresh` and `destroy`, at the
- * engine's default parallelism and at `--parallel 256`, against emulators whose orders, requests
+ * engine's default parallelism and at `--parallel N` (every step of a wave at once), against emulators whose orders, requests
  * and builds take the time set below. Wall time beside the clouds' own time, API calls beside the
  * fewest the APIs allow, OVH's busiest second and 429s (its limit is 20 a second), the provider
  * host's peak memory, and the state's size. Needs the Pulumi CLI (`bash .ci/pulumi-cli`).
@@ -18,7 +18,6 @@ const SIZES = (process.env.FLEET_SIZES ?? "50,200,500").split(",").map(Number);
 const CONTABO_ORDER_MS = 3_000;
 const IONOS_REQUEST_MS = 100;
 const OVH_BUILD_MS = 4_000;
-const PARALLEL = [undefined, 256];
 /** The size of a list page: Contabo's (IONOS and OVH list a collection in one call at these sizes). */
 const PAGE = 100;
 
@@ -54,7 +53,7 @@ export async function benchFleet(): Promise<void> {
     // OVH: a network's region is ready in a quarter of a build; 20 requests a second at most.
     const ovhOwnMs = Math.max(OVH_BUILD_MS / 4, ((counts.ovhKeys + counts.ovhNetworks) / 20) * 1000);
     const cloudMs = { up: Math.max(CONTABO_ORDER_MS, ionosOwnMs, ovhOwnMs), preview: 0, refresh: 0, destroy: ionosOwnMs };
-    for (const parallel of PARALLEL) {
+    for (const parallel of [undefined, size]) {
       const fleet = await startFleet(counts, { contaboOrderMs: CONTABO_ORDER_MS, ionosRequestMs: IONOS_REQUEST_MS, ovhBuildMs: OVH_BUILD_MS });
       const dir = path.join(tempDir("bench-fleet-"), "fleet");
       const mark = randomUUID();

@@ -77,7 +77,7 @@ describeWithEngine("ovh.CloudDatabase, ovh.CloudDatabaseUser and ovh.CloudDataba
     expect(stepLines(up)).toEqual(["create ovh:CloudDatabase db", "create ovh:CloudDatabaseIpRestriction office", "create ovh:CloudDatabaseUser app"]);
     expect(up.summary).toEqual({ create: 4 });
     expect(live()).toEqual([expect.objectContaining({ engine: "postgresql", version: "15", description: expect.stringMatching(/^db-[0-9a-f]{8}$/) })]);
-    expect(users()).toEqual([expect.objectContaining({ username: "app" })]);
+    expect(users()).toEqual([expect.objectContaining({ username: expect.stringMatching(/^app-[0-9a-f]{8}$/) })]);
     expect(restrictions()).toEqual([expect.objectContaining({ ip: "203.0.113.0/24", description: "office" })]);
     keepPasswordsSecret();
     // The state holds the password, encrypted; the secrets check above found it nowhere in plain text.
@@ -124,12 +124,12 @@ describeWithEngine("ovh.CloudDatabase, ovh.CloudDatabaseUser and ovh.CloudDataba
       "delete-replaced ovh:CloudDatabaseUser app",
       "replace ovh:CloudDatabase db [engine, version]",
       "replace ovh:CloudDatabaseIpRestriction office [clusterId, engine]",
-      "replace ovh:CloudDatabaseUser app [clusterId, engine]",
+      "replace ovh:CloudDatabaseUser app [clusterId, engine, name]",
     ]);
     keepPasswordsSecret();
     expect(live()).toEqual([expect.objectContaining({ engine: "mysql", version: "8", description: "orders" })]);
     expect(live()[0].id).not.toBe(before.id);
-    expect(users()).toEqual([expect.objectContaining({ username: "app" })]);
+    expect(users()).toEqual([expect.objectContaining({ username: expect.stringMatching(/^app-[0-9a-f]{8}$/) })]);
     expect(restrictions()).toEqual([expect.objectContaining({ ip: "203.0.113.0/24" })]);
     expect(emulator.liveResources()).toBe(3);
   });

@@ -273,19 +273,36 @@ describe("ovh.CloudDatabaseUser", () => {
     expect(await expectRejected("CloudDatabaseUser", { ...good, engine: "mongodb" })).toEqual(["engine"]);
   });
 
-  test("a create whose answer is lost finds the user by its name and resets its password: exactly one", async () => {
+  test("a create whose answer is lost finds the user it made by its name and resets its password: exactly one", async () => {
     emulator.faults.next({ kind: "reset-after", match: { method: "POST", path: /\/user$/ } });
-    const { id, outs, inputs } = await checkAndCreate("CloudDatabaseUser", { serviceName: project, engine: "postgresql", clusterId, name: "lost" });
+    const { outs } = await checkAndCreate("CloudDatabaseUser", { serviceName: project, engine: "postgresql", clusterId, name: "lost" });
     const made = users().filter((u) => u.username === "lost");
     expect(made).toHaveLength(1);
     expect(outs).toMatchObject({ userId: made[0].id, password: made[0].password, status: "READY" });
-    // A re-run after a crash finds it too, and gets it a password again.
+    await outsideCall("DELETE", `${dbPath(clusterId)}/user/${made[0].id}`);
+  });
+
+  test("a re-run after a crash finds the user of its keyed name, and gets it a password again", async () => {
+    const { id, outs, inputs } = await checkAndCreate("CloudDatabaseUser", { serviceName: project, engine: "postgresql", clusterId, __autoName: "crashed", __createKey: randomUUID() });
+    expect(inputs.name).toMatch(/^crashed-[0-9a-f]{8}$/);
     const rerun = await ops("CloudDatabaseUser").create(inputs);
     expect(rerun.id).toBe(id);
-    expect(users().filter((u) => u.username === "lost")).toHaveLength(1);
+    const made = users().filter((u) => u.username === inputs.name);
+    expect(made).toHaveLength(1);
     expect(rerun.outs.password).toBe(made[0].password);
     expect(rerun.outs.password).not.toBe(outs.password);
     await outsideCall("DELETE", `${dbPath(clusterId)}/user/${made[0].id}`);
+  });
+
+  test("a user of the same name made outside Pulumi is not taken over: the create fails, its password kept", async () => {
+    await outsideCall("POST", `${dbPath(clusterId)}/user`, { name: "theirs" });
+    const [theirs] = users().filter((u) => u.username === "theirs");
+    const password = theirs.password;
+    await expect(checkAndCreate("CloudDatabaseUser", { serviceName: project, engine: "postgresql", clusterId, name: "theirs" })).rejects.toThrow(/theirs|exist|conflict/i);
+    const listed = users().filter((u) => u.username === "theirs");
+    expect(listed).toHaveLength(1);
+    expect(listed[0].password).toBe(password);
+    await outsideCall("DELETE", `${dbPath(clusterId)}/user/${theirs.id}`);
   });
 });
 

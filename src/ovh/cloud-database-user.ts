@@ -3,15 +3,17 @@
  * (`/cloud/project/{serviceName}/database/{engine}/{clusterId}/user`). OVH gives the user's
  * password at creation only, and a new one on a credentials reset: it is a Pulumi secret output,
  * kept in the state by every read. A PostgreSQL user's roles change in place; everything else
- * replaces the user. A create waits until the user is READY. A name is unique in its service:
- * a user of that name there is the one an earlier run made (after a lost answer or a crash), and
- * is taken over with a credentials reset, since its password was lost with the answer.
+ * replaces the user. A create waits until the user is READY. A user left unnamed gets a keyed
+ * name: a user of that name is the one an earlier run made (a crashed one too). A user of a name
+ * the program gave is only taken for this create's after a lost answer, and only when it was made
+ * since the create began: one made outside Pulumi is never taken over. Either way it gets a new
+ * password by a credentials reset, since its first one was lost with the answer.
  */
 import { z } from "zod";
 import { readOrUndefined, type RequestContext } from "../core/errors";
-import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
+import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, documented, isKeyedName } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
-import { createOnce } from "../core/reconcile";
+import { createOnce, createdSince, sendOnce } from "../core/reconcile";
 import { waitFor } from "../core/wait";
 import { type OvhClient, ovh } from "./client";
 import { path, serviceName, timeoutMinutes } from "./common";
@@ -30,7 +32,8 @@ export interface CloudDatabaseUserArgs {
   clusterId: string;
   /**
    * The user's name: 1 to 32 characters, letters, digits, `_`, `.` and `-`, starting with a
-   * letter; unique in the service, and not `avnadmin` (OVH's own). Defaults to the resource name.
+   * letter; unique in the service, and not `avnadmin` (OVH's own). Defaults to the resource name, a
+   * dash and 8 hexadecimal digits of the create key (e.g. `app-1a2b3c4d`), new for a replacement.
    * A change replaces the user.
    */
   name: string;
@@ -143,6 +146,7 @@ const CloudDatabaseUserResource = defineResource({
   idOutputs: { userId: idPart(3) },
   outputNames: ["serviceName", "engine", "clusterId", "name", "roles", "passwordRotation", "timeoutMinutes", "userId", "password", "status", "createdAt"],
   autoName: "name",
+  keyedAutoName: true,
   replaceOnChange: ["serviceName", "engine", "clusterId", "name"],
   secretOutputs: ["password"],
   describe: (values, id) => `database user ${values.name ? `"${values.name}"` : id}`,
@@ -157,16 +161,20 @@ const CloudDatabaseUserResource = defineResource({
     const { serviceName: project, engine, clusterId } = wanted;
     const place: [string, string, string] = [project, engine, clusterId];
     const body = engine === "postgresql" && wanted.roles ? { name: wanted.name, roles: wanted.roles } : { name: wanted.name };
-    const created = await createOnce<z.infer<typeof withPassword>>({
+    // A keyed name is this create's alone: the user of that name is the one an earlier run made,
+    // looked for before sending. A name the program gave may be someone else's: after a lost
+    // answer, only a user of that name made since this create began is taken for this create's.
+    const keyed = isKeyedName(wanted.name, scope.createKey);
+    const isNew = createdSince(Date.now());
+    const created = await (keyed ? createOnce : sendOnce)<z.infer<typeof withPassword>>({
       what: `create database user "${wanted.name}"`,
       send: () => client.request(scope.context("create database user"), "POST", usersPath(...place), withPassword, { body }),
-      // Names are unique in a service: the user of this name is the one an earlier run made. Its
-      // password went with that run's answer: a credentials reset gives it one again.
+      // Its password went with the lost answer: a credentials reset gives it one again.
       find: async () => {
         const ids = await client.request(scope.context("look up database user"), "GET", usersPath(...place), z.array(z.string()));
         for (const userId of ids) {
           const user = await readOrUndefined(() => getUser(client, scope.context("read database user"), ...place, userId));
-          if (user?.username === wanted.name) {
+          if (user?.username === wanted.name && (keyed || isNew(user.createdAt))) {
             await waitUntilReady(client, scope, place, userId, wanted.timeoutMinutes);
             return resetPassword(client, scope, place, userId);
           }

@@ -8,14 +8,10 @@
  * at preview; destroy in the engine's order (rules before their balancers and the group), after
  * which the cloud holds nothing. Needs `npm run build` and the Pulumi CLI.
  */
-import * as path from "node:path";
 import { type IonosEmulator, startIonosEmulator } from "../src/emulator";
 import { describeWithEngine } from "./engine";
-import { findUp } from "./harness/project";
-import { adoptById, engineStack, stepLines } from "./support/engine-stack";
+import { DECLARED_PROGRAM, adoptById, engineStack, stepLines } from "./support/engine-stack";
 
-const ROOT = findUp(__dirname, "package.json")!;
-const PROGRAM = path.join(ROOT, "dist/test/programs/declared.js");
 const TYPES = ["networkloadbalancer", "nlb-forwarding-rule", "applicationloadbalancer", "alb-forwarding-rule", "target-group"];
 
 type Args = Record<string, unknown>;
@@ -24,7 +20,7 @@ describeWithEngine("IONOS load balancers, their rules and target groups on the P
   // Steps of several engine runs (a preview and an up, or an adoption's up and destroy, each a few seconds, more on a busy machine).
   jest.setTimeout(300_000);
   let emulator: IonosEmulator;
-  const stack = engineStack(PROGRAM, "engine-ionos-lb-");
+  const stack = engineStack(DECLARED_PROGRAM, "engine-ionos-lb-");
 
   /** The stack's resources; `changes` are merged into the arguments of the resources they name. */
   const declared = (changes: Record<string, Args> = {}, extra: { type: string; name: string; args: Args }[] = []) => {

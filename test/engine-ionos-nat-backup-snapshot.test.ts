@@ -7,24 +7,15 @@
  * must never be in the state or the output in plain text. Needs `npm run build` and the Pulumi
  * CLI (`bash .ci/pulumi-cli`).
  */
-import * as path from "node:path";
 import { type IonosEmulator, startIonosEmulator } from "../src/emulator";
 import { describeWithEngine } from "./engine";
-import { findUp } from "./harness/project";
-import { adoptById, engineStack, stepLines } from "./support/engine-stack";
+import { type Declared, DECLARED_PROGRAM, adoptById, engineStack, stepLines } from "./support/engine-stack";
 
-const ROOT = findUp(__dirname, "package.json")!;
-const PROGRAM = path.join(ROOT, "dist/test/programs/declared.js");
 const PASSWORD = "Backup-Engine-Secret-1";
 const NEW_PASSWORD = "Backup-Engine-Secret-2";
 /** The first address the emulator reserves: the IP block below is its only public address. */
 const FIRST_IP = "198.18.0.1";
 
-interface Declared {
-  type: string;
-  name: string;
-  args: Record<string, unknown>;
-}
 
 function program(change: { gatewayName?: string; snapshotDescription?: string; unitName?: string; publicIps?: unknown } = {}): Declared[] {
   return [
@@ -56,7 +47,7 @@ function program(change: { gatewayName?: string; snapshotDescription?: string; u
 
 describeWithEngine("NAT gateway, snapshot and backup unit on the Pulumi engine", () => {
   let emulator: IonosEmulator;
-  const stack = engineStack(PROGRAM, "engine-ionos-nat-");
+  const stack = engineStack(DECLARED_PROGRAM, "engine-ionos-nat-");
   const settings = () => ({ config: { "ionos:apiUrl": emulator.apiUrl }, secretConfig: { "ionos:token": emulator.credentials.token } });
   const declare = (resources: Declared[]) => ({ config: { resources: JSON.stringify(resources) } });
 

@@ -8,22 +8,13 @@
  * secret key must never be in the state or the output in plain text. Needs `npm run build` and
  * the Pulumi CLI (`bash .ci/pulumi-cli`).
  */
-import * as path from "node:path";
 import { type IonosEmulator, startIonosEmulator } from "../src/emulator";
 import { describeWithEngine } from "./engine";
-import { findUp } from "./harness/project";
-import { adoptById, engineStack, stepLines } from "./support/engine-stack";
+import { type Declared, DECLARED_PROGRAM, adoptById, engineStack, stepLines } from "./support/engine-stack";
 
-const ROOT = findUp(__dirname, "package.json")!;
-const PROGRAM = path.join(ROOT, "dist/test/programs/declared.js");
 const PASSWORD = "Engine-User-Passw0rd-1";
 const NEW_PASSWORD = "Engine-User-Passw0rd-2";
 
-interface Declared {
-  type: string;
-  name: string;
-  args: Record<string, unknown>;
-}
 
 interface Change {
   email?: string;
@@ -52,7 +43,7 @@ describeWithEngine("IONOS user management on the Pulumi engine", () => {
   // A step is a preview and an up (or a refresh, preview and up): on a loaded machine, over a minute.
   jest.setTimeout(180_000);
   let emulator: IonosEmulator;
-  const stack = engineStack(PROGRAM, "engine-ionos-um-");
+  const stack = engineStack(DECLARED_PROGRAM, "engine-ionos-um-");
   const settings = () => ({ config: { "ionos:apiUrl": emulator.apiUrl }, secretConfig: { "ionos:token": emulator.credentials.token } });
   const declare = (resources: Declared[]) => ({ config: { resources: JSON.stringify(resources) } });
   const changed: Change = { k8s: true, edit: true, keyActive: false };

@@ -9,20 +9,16 @@
  * emulator, must never be in plain text in the state or the output. Needs `npm run build` and
  * the Pulumi CLI.
  */
-import * as path from "node:path";
 import { databasesOf } from "../src/emulator/ovh/databases";
 import { type OvhEmulator, startOvhEmulator } from "../src/emulator/ovh/emulator";
 import { describeWithEngine } from "./engine";
-import { findUp } from "./harness/project";
-import { adoptById, engineStack, stepLines } from "./support/engine-stack";
+import { DECLARED_PROGRAM, adoptById, engineStack, stepLines } from "./support/engine-stack";
 
-const ROOT = findUp(__dirname, "package.json")!;
-const PROGRAM = path.join(ROOT, "dist/test/programs/declared.js");
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 
 describeWithEngine("ovh.CloudDatabase, ovh.CloudDatabaseUser and ovh.CloudDatabaseIpRestriction on the Pulumi engine", () => {
   let emulator: OvhEmulator;
-  const stack = engineStack(PROGRAM, "engine-ovh-databases-");
+  const stack = engineStack(DECLARED_PROGRAM, "engine-ovh-databases-");
 
   /** The stack's resources, with the service's arguments as given. */
   const declared = (db: Record<string, unknown>) => {

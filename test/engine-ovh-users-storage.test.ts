@@ -8,19 +8,15 @@
  * holds nothing. The user's password and the S3 secret never show in plain text in the state or
  * the output. Needs `npm run build` and the Pulumi CLI.
  */
-import * as path from "node:path";
 import { type OvhEmulator, startOvhEmulator } from "../src/emulator/ovh/emulator";
 import { usersStorageOf } from "../src/emulator/ovh/users-storage";
 import { describeWithEngine } from "./engine";
-import { findUp } from "./harness/project";
-import { adoptById, engineStack, stepLines } from "./support/engine-stack";
+import { DECLARED_PROGRAM, adoptById, engineStack, stepLines } from "./support/engine-stack";
 
-const ROOT = findUp(__dirname, "package.json")!;
-const PROGRAM = path.join(ROOT, "dist/test/programs/declared.js");
 
 describeWithEngine("ovh.CloudUser, ovh.CloudS3Credential and ovh.CloudStorageContainer on the Pulumi engine", () => {
   let emulator: OvhEmulator;
-  const stack = engineStack(PROGRAM, "engine-ovh-users-storage-");
+  const stack = engineStack(DECLARED_PROGRAM, "engine-ovh-users-storage-");
 
   interface Shape {
     user?: Record<string, unknown>;

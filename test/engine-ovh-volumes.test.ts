@@ -6,20 +6,16 @@
  * naming `size`; refresh after an outside change and an outside delete; adoption by id with
  * `get`; destroy, after which the cloud holds nothing. Needs `npm run build` and the Pulumi CLI.
  */
-import * as path from "node:path";
 import { type OvhEmulator, startOvhEmulator } from "../src/emulator/ovh/emulator";
 import { volumesOf } from "../src/emulator/ovh/volumes";
 import { describeWithEngine } from "./engine";
-import { findUp } from "./harness/project";
-import { adoptById, engineStack, stepLines } from "./support/engine-stack";
+import { DECLARED_PROGRAM, adoptById, engineStack, stepLines } from "./support/engine-stack";
 
-const ROOT = findUp(__dirname, "package.json")!;
-const PROGRAM = path.join(ROOT, "dist/test/programs/declared.js");
 const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIVolumeSuiteKeyForTheEmulatorOnly deploy@example";
 
 describeWithEngine("ovh.CloudVolume and ovh.CloudVolumeAttachment on the Pulumi engine", () => {
   let emulator: OvhEmulator;
-  const stack = engineStack(PROGRAM, "engine-ovh-volumes-");
+  const stack = engineStack(DECLARED_PROGRAM, "engine-ovh-volumes-");
 
   /** The stack's resources, with the volume's arguments as given. */
   const declared = (volume: Record<string, unknown>) => {

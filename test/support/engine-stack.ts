@@ -95,7 +95,17 @@ export function engineStack(program: string, prefix = "engine-stack-") {
   };
 }
 
-const ADOPT_PROGRAM = path.join(findUp(__dirname, "package.json")!, "dist/test/programs/adopt.js");
+const PROGRAMS = path.join(findUp(__dirname, "package.json")!, "dist/test/programs");
+const ADOPT_PROGRAM = path.join(PROGRAMS, "adopt.js");
+/** The program of any resources declared in config (test/programs/declared.ts), for the engine suites of each type. */
+export const DECLARED_PROGRAM = path.join(PROGRAMS, "declared.js");
+
+/** One resource of the declared program's `resources` config. */
+export interface Declared {
+  type: string;
+  name: string;
+  args: Record<string, unknown>;
+}
 
 /**
  * Adopts one cloud resource by its id in a stack of its own (test/programs/adopt.ts): the up must

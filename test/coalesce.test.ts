@@ -1,10 +1,12 @@
 /**
  * The read coalescer of the core: concurrent reads share batch calls per group, a full batch goes
  * at once, a missing key reads as gone, a failed batch fails each of its reads with an error the
- * kit puts the resource in front of, and a read alone waits only the quiet time.
+ * kit puts the resource in front of, and a read alone waits only the quiet time. The list reader
+ * keeps a list for the waves of reads that follow, and stops when an item is read again, an item
+ * is missing, a write goes through the client or the reads stop coming.
  */
 import { z } from "zod";
-import { BatchReadError, Coalescer } from "../src/core/coalesce";
+import { BatchReadError, Coalescer, SNAPSHOT_IDLE_MS, listReader, sendCounted } from "../src/core/coalesce";
 import { CloudApiError } from "../src/core/errors";
 import { type CloudBinding, providerOperations } from "../src/core/kit";
 
@@ -100,4 +102,74 @@ test("a failed batch call fails each of its reads, and the kit names the resourc
   ]);
   // Not a 404 of the resource: a failed batch never reads as gone.
   await expect(failing.read("w3")).rejects.toBeInstanceOf(BatchReadError);
+});
+
+/** A list reader over a mutable table of items, counting its list calls. */
+function listed(table: Map<string, string>) {
+  const client = {};
+  const calls: string[] = [];
+  const read = listReader(
+    client,
+    "widgets",
+    async (group) => {
+      calls.push(group);
+      return [...table].map(([id, value]) => ({ id, value }));
+    },
+    (item) => item.id,
+  );
+  return { client, calls, read: async (id: string) => (await read(id, "dc1"))?.value };
+}
+
+/** Reads in waves as the engine sends them: each wave when the one before is answered. */
+async function waves(read: (id: string) => Promise<unknown>, ids: string[], size: number): Promise<unknown[]> {
+  const answers: unknown[] = [];
+  for (let i = 0; i < ids.length; i += size) answers.push(...(await Promise.all(ids.slice(i, i + size).map(read))));
+  return answers;
+}
+
+test("a refresh's waves of reads are answered by one list call, kept for the waves after the first", async () => {
+  const ids = Array.from({ length: 40 }, (_, i) => `w${i}`);
+  const { calls, read } = listed(new Map(ids.map((id) => [id, id.toUpperCase()])));
+  const answers = await waves(read, ids, 8);
+  expect(answers).toEqual(ids.map((id) => id.toUpperCase()));
+  console.log(`40 reads in waves of 8: ${calls.length} list call(s)`);
+  expect(calls).toEqual(["dc1"]);
+});
+
+test("a kept list answers each item once: an item read again, or one it lacks, is listed again", async () => {
+  const table = new Map([["a", "A"], ["b", "B"]]);
+  const { calls, read } = listed(table);
+  expect(await read("a")).toBe("A");
+  table.set("a", "A2");
+  // b comes from the kept list; a second read of a lists again and sees its change.
+  expect(await read("b")).toBe("B");
+  expect(await read("a")).toBe("A2");
+  expect(calls).toHaveLength(2);
+  // d was made after the kept list: it is listed again, not taken as gone.
+  table.set("d", "D");
+  expect(await read("d")).toBe("D");
+  expect(calls).toHaveLength(3);
+  // Only a list made after the read asked says an item is gone.
+  expect(await read("gone")).toBeUndefined();
+  expect(calls).toHaveLength(4);
+});
+
+test("no kept list answers a read after a write went through the client, nor after the reads stopped coming", async () => {
+  const table = new Map([["a", "A"], ["b", "B"], ["c", "C"]]);
+  const { client, calls, read } = listed(table);
+  expect(await read("a")).toBe("A");
+  await sendCounted(client, "PUT", async () => table.set("b", "B2"));
+  expect(await read("b")).toBe("B2");
+  expect(calls).toHaveLength(2);
+  // A GET is no write: the list made for b answers c.
+  await sendCounted(client, "GET", async () => undefined);
+  expect(await read("c")).toBe("C");
+  expect(calls).toHaveLength(2);
+
+  const idle = listed(new Map([["a", "A"], ["b", "B"]]));
+  await idle.read("a");
+  idle.calls.length = 0;
+  await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_IDLE_MS + 100));
+  await idle.read("b");
+  expect(idle.calls).toHaveLength(1);
 });

@@ -10,6 +10,7 @@ import { CloudApiError, type RequestContext, UnexpectedResponseError, bodyExcerp
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure } from "../core/kit";
 import { AccessToken, oauth2Grant } from "../core/oauth";
+import { sendCounted } from "../core/coalesce";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
 
@@ -179,7 +180,7 @@ export class ContaboClient {
       if (res.status >= 400) throw apiError(context, res, headers["x-request-id"]);
       return parseJsonBody(res.text);
     };
-    const answer = await withRetries(attempt, { idempotent, retryNotFound: method === "GET" && this.writtenRecently(path) });
+    const answer = await sendCounted(this, method, () => withRetries(attempt, { idempotent, retryNotFound: method === "GET" && this.writtenRecently(path) }));
     this.noteWrite(method, path, answer);
     return answer;
   }

@@ -4,7 +4,8 @@
  *   once) are gathered for a short window and served by one batch call per group, such as a list
  *   filtered by ids instead of one GET per id; a key the batch does not return does not exist;
  * - list calls shared by the callers that ask together (`sharedList`), and reads answered by them
- *   (`listReader`): a refresh's reads, the look-ups of a wave of creates;
+ *   (`listReader`): a refresh's reads, the look-ups of a wave of creates; a list kept for the
+ *   reads that follow until a write goes through the client (`sendCounted`);
  * - one object per cloud client and name (`onOwner`), and an action run once for every caller
  *   that asked while it waited (`CoalescedRun`).
  */
@@ -116,6 +117,14 @@ export function sharedList<T>(owner: object, name: string, list: (group: string)
  * Reads answered by list calls: reads of one group (a collection) that arrive together share one
  * call of `list` (undefined: the collection itself is gone), and an item it does not return does
  * not exist. One reader per owner (a cloud's client) and name.
+ *
+ * The engine hands a refresh's reads out a few at a time (8 at its default parallelism), each
+ * wave when the last one is answered: a list is kept to answer the waves that follow, so a refresh
+ * costs a list call per collection, not one per wave. A kept list answers each item once (read
+ * again, an item is listed again), only while this process writes nothing through the owner and
+ * the reads keep coming (`SNAPSHOT_IDLE_MS`), and for at most `SNAPSHOT_MAX_AGE_MS`. An item it
+ * lacks (made since) is looked for in a new list: only a list made after the read asked can say an
+ * item is gone.
  */
 export function listReader<T>(
   owner: object,
@@ -124,7 +133,70 @@ export function listReader<T>(
   idOf: (item: T) => string | number,
 ): (id: string | number, group?: string) => Promise<T | undefined> {
   const lists = sharedList(owner, name, list);
-  return async (id, group = "") => (await lists(group))?.find((item) => String(idOf(item)) === String(id));
+  const kept = onOwner(owner, `${name} kept lists`, () => new Map<string, ListSnapshot<T>>());
+  return async (id, group = "") => {
+    const key = String(id);
+    const snapshot = kept.get(group);
+    const keptItem = snapshot && usable(owner, snapshot) && !snapshot.served.has(key) ? snapshot.items.get(key) : undefined;
+    if (snapshot && keptItem !== undefined) {
+      snapshot.served.add(key);
+      snapshot.usedAt = performance.now();
+      return keptItem;
+    }
+    const asked = { takenAt: performance.now(), writes: writesThrough(owner) };
+    const items = await lists(group);
+    if (!items) return undefined;
+    let fresh = kept.get(group);
+    if (fresh?.list !== items) {
+      fresh = { ...asked, usedAt: asked.takenAt, list: items, items: new Map(items.map((item) => [String(idOf(item)), item])), served: new Set() };
+      const current = kept.get(group);
+      if (!current || current.takenAt <= fresh.takenAt) kept.set(group, fresh);
+    }
+    fresh.served.add(key);
+    return fresh.items.get(key);
+  };
+}
+
+/** A refresh's reads of one type keep coming at least this often (the engine's waves are ms apart). */
+export const SNAPSHOT_IDLE_MS = 2_000;
+/** The oldest list a read is answered from. */
+export const SNAPSHOT_MAX_AGE_MS = 30_000;
+
+interface ListSnapshot<T> {
+  list: T[];
+  items: Map<string, T>;
+  /** The items already answered from this list. */
+  served: Set<string>;
+  takenAt: number;
+  usedAt: number;
+  /** The owner's writes when the list was asked for. */
+  writes: number;
+}
+
+function usable(owner: object, snapshot: ListSnapshot<unknown>): boolean {
+  const now = performance.now();
+  return snapshot.writes === writesThrough(owner) && now - snapshot.usedAt < SNAPSHOT_IDLE_MS && now - snapshot.takenAt < SNAPSHOT_MAX_AGE_MS;
+}
+
+const writeCounts = new WeakMap<object, number>();
+
+/**
+ * Sends a request through an owner (a cloud's client). A write (any method but GET) is counted
+ * when it starts and when it ends, so no list asked for before it answered is kept to answer reads.
+ */
+export async function sendCounted<R>(owner: object, method: string, send: () => Promise<R>): Promise<R> {
+  if (method === "GET") return send();
+  const count = () => writeCounts.set(owner, writesThrough(owner) + 1);
+  count();
+  try {
+    return await send();
+  } finally {
+    count();
+  }
+}
+
+function writesThrough(owner: object): number {
+  return writeCounts.get(owner) ?? 0;
 }
 
 const owned = new WeakMap<object, Map<string, unknown>>();

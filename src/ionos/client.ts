@@ -11,6 +11,7 @@ import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, sen
 import type { CheckFailure } from "../core/kit";
 import { registerSecret } from "../core/redact";
 import { AccessToken, type FetchedToken } from "../core/oauth";
+import { sendCounted } from "../core/coalesce";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
 import { type Pacing, PollBatch, readEach, waitFor } from "../core/wait";
@@ -326,7 +327,7 @@ export class IonosClient {
     // `sendOnce`) or acts on a server: not sent again after a 5xx or a lost answer. PATCH, PUT and
     // DELETE set an end state: sent again, they queue one more request to the same end (a DELETE of
     // what is already gone answers 404, which the kit takes as done).
-    return withRetries(attempt, { idempotent: method !== "POST" });
+    return sendCounted(this, method, () => withRetries(attempt, { idempotent: method !== "POST" }));
   }
 
   private async authorization(context: RequestContext): Promise<string> {

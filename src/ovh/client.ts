@@ -12,6 +12,7 @@ import { CloudApiError, type RequestContext, UnexpectedResponseError, bodyExcerp
 import { type HttpMethod, type HttpResponse, parseJsonBody, parseRetryAfter, send } from "../core/http";
 import type { CheckFailure } from "../core/kit";
 import { AccessToken, oauth2Grant } from "../core/oauth";
+import { sendCounted } from "../core/coalesce";
 import { withRetries } from "../core/retry";
 import { type SettingSpec, checkEndpointUrl, howToSet, readSetting } from "../core/settings";
 
@@ -218,7 +219,7 @@ export class OvhClient {
       if (res.status >= 400) throw apiError(context, res);
       return parseJsonBody(res.text) ?? null;
     };
-    return withRetries(attempt, { idempotent: options.idempotent ?? method !== "POST" });
+    return sendCounted(this, method, () => withRetries(attempt, { idempotent: options.idempotent ?? method !== "POST" }));
   }
 
   /** What authenticates a request, made ready (clock offset or token) before the limiter's wait. */

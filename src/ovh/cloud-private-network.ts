@@ -5,7 +5,7 @@
  * first: a VLAN is used by one network at a time).
  */
 import { z } from "zod";
-import { sharedList } from "../core/coalesce";
+import { listReader, sharedList } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -116,12 +116,13 @@ function waitUntilActive(client: OvhClient, scope: OperationScope, project: stri
 
 /**
  * The private networks of a project (whole networks, as a GET of one gives them), one list call
- * for the reads of a refresh and the create look-ups that come together.
+ * for the create look-ups that come together (`projectNetworks`) and for the reads of a refresh
+ * (`networkReads`).
  */
-const projectNetworks = (client: OvhClient) =>
-  sharedList(client, "private networks", (project) =>
-    readOrUndefined(() => client.request({ cloud: "ovh", operation: "list private networks" }, "GET", networksPath(project), z.array(networkItem))),
-  );
+const listNetworks = (client: OvhClient) => (project: string) =>
+  readOrUndefined(() => client.request({ cloud: "ovh", operation: "list private networks" }, "GET", networksPath(project), z.array(networkItem)));
+const projectNetworks = (client: OvhClient) => sharedList(client, "private networks", listNetworks(client));
+const networkReads = (client: OvhClient) => listReader(client, "private networks", listNetworks(client), (network) => network.id);
 
 const CloudPrivateNetworkResource = defineResource({
   cloud: ovh,
@@ -156,7 +157,7 @@ const CloudPrivateNetworkResource = defineResource({
   // holds whole networks, as a GET of one does).
   async read(client, id, olds) {
     const [project, networkId] = idParts("ovh", id, ["serviceName", "networkId"]);
-    const found = (await projectNetworks(client)(project))?.find((network) => network.id === networkId);
+    const found = await networkReads(client)(networkId, project);
     return found && outputsOf(project, found, olds.timeoutMinutes ?? 10);
   },
 

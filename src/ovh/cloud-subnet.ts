@@ -5,7 +5,7 @@
  */
 import { BlockList, isIPv4 } from "node:net";
 import { z } from "zod";
-import { sharedList } from "../core/coalesce";
+import { listReader, sharedList } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -147,17 +147,18 @@ function outputsOf(project: string, networkId: string, subnet: SubnetItem, regio
 const subnetsPath = (project: string, networkId: string) => `${networkPath(project, networkId)}/subnet`;
 const subnetPath = (project: string, networkId: string, subnetId: string) => `${subnetsPath(project, networkId)}/${encodeURIComponent(subnetId)}`;
 
-/** OVH has no read of one subnet: its network's list is read instead. */
 /**
- * The subnets of a network (`<project>/<networkId>`), one list call for the reads of a refresh and
- * the create look-ups that come together (OVH has no GET of one subnet).
+ * The subnets of a network (`<project>/<networkId>`), one list call for the create look-ups that
+ * come together (`networkSubnets`) and for the reads of a refresh (`subnetReads`): OVH has no GET of
+ * one subnet.
  */
-const networkSubnets = (client: OvhClient) =>
-  sharedList(client, "subnets", (network) => {
-    const [project, networkId] = network.split("/");
-    const context: RequestContext = { cloud: "ovh", operation: `list the subnets of network ${networkId}` };
-    return readOrUndefined(() => client.request(context, "GET", subnetsPath(project, networkId), z.array(subnetItem)));
-  });
+const listSubnets = (client: OvhClient) => (network: string) => {
+  const [project, networkId] = network.split("/");
+  const context: RequestContext = { cloud: "ovh", operation: `list the subnets of network ${networkId}` };
+  return readOrUndefined(() => client.request(context, "GET", subnetsPath(project, networkId), z.array(subnetItem)));
+};
+const networkSubnets = (client: OvhClient) => sharedList(client, "subnets", listSubnets(client));
+const subnetReads = (client: OvhClient) => listReader(client, "subnets", listSubnets(client), (subnet) => subnet.id);
 
 const CloudSubnetResource = defineResource({
   cloud: ovh,
@@ -190,7 +191,7 @@ const CloudSubnetResource = defineResource({
   // Read from the network's list of subnets, shared by the reads that come together (a refresh).
   async read(client, id, olds) {
     const [project, networkId, subnetId] = idParts("ovh", id, ["serviceName", "networkId", "subnetId"]);
-    const subnet = (await networkSubnets(client)(`${project}/${networkId}`))?.find((s) => s.id === subnetId);
+    const subnet = await subnetReads(client)(subnetId, `${project}/${networkId}`);
     return subnet && outputsOf(project, networkId, subnet, olds.region);
   },
 

@@ -7,7 +7,7 @@
  * A new project, region or type replaces it.
  */
 import { z } from "zod";
-import { sharedList } from "../core/coalesce";
+import { listReader, sharedList } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, documented, isKeyedName } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -122,13 +122,13 @@ export function getVolume(client: OvhClient, context: RequestContext, project: s
 }
 
 /**
- * The volumes of a project (the list shows each one whole), one list call for the reads of a
- * refresh and the create look-ups that come together.
+ * The volumes of a project (the list shows each one whole), one list call for the create look-ups
+ * that come together (`projectVolumes`) and for the reads of a refresh (`volumeReads`).
  */
-const projectVolumes = (client: OvhClient) =>
-  sharedList(client, "volumes", (project) =>
-    readOrUndefined(() => client.request({ cloud: "ovh", operation: "list volumes" }, "GET", volumesPath(project), z.array(volumeItem))),
-  );
+const listVolumes = (client: OvhClient) => (project: string) =>
+  readOrUndefined(() => client.request({ cloud: "ovh", operation: "list volumes" }, "GET", volumesPath(project), z.array(volumeItem)));
+const projectVolumes = (client: OvhClient) => sharedList(client, "volumes", listVolumes(client));
+const volumeReads = (client: OvhClient) => listReader(client, "volumes", listVolumes(client), (volume) => volume.id);
 
 /** What a wait follows: it names the kind whose durations are learned; "settle" (whatever is under way) learns nothing. */
 type WaitAfter = "create" | "upsize" | "settle";
@@ -197,7 +197,7 @@ const CloudVolumeResource = defineResource({
   // Read from the project's list of volumes, shared by the reads that come together (a refresh).
   async read(client, id, olds) {
     const [project, volumeId] = idParts("ovh", id, ["serviceName", "volumeId"]);
-    const found = (await projectVolumes(client)(project))?.find((volume) => volume.id === volumeId);
+    const found = await volumeReads(client)(volumeId, project);
     return found && outputsOf(project, found, olds.timeoutMinutes ?? 10);
   },
 

@@ -6,15 +6,15 @@
  * power state, when given, is kept with the start and stop actions.
  */
 import { z } from "zod";
-import { type RequestContext, readOrUndefined } from "../core/errors";
+import type { RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { report } from "../core/report";
 import { createOnce, sendOnce } from "../core/reconcile";
-import { Coalescer, onOwner } from "../core/coalesce";
+import { onOwner } from "../core/coalesce";
 import { PollBatch, readEach, timeoutMinutes, waitFor } from "../core/wait";
 import { createdByKey, uncancelled } from "./audits";
-import { type ContaboClient, PAGE_SIZE, contabo } from "./client";
-import { idPath, numericId } from "./common";
+import { type ContaboClient, contabo } from "./client";
+import { idPath, listedRead, numericId } from "./common";
 
 const REGIONS = ["EU", "US-central", "US-east", "US-west", "SIN", "UK", "AUS", "JPN", "IND"] as const;
 const POWER_STATES = ["running", "stopped"] as const;
@@ -237,19 +237,6 @@ function listInstances(client: ContaboClient, context: RequestContext, ids: (str
   return client.list(context, instances, { query: { instanceIds: ids.join(",") }, item: instanceItem });
 }
 
-/** Instance reads that arrive together share list calls filtered by ids, one per page of ids. */
-const instanceReads = (client: ContaboClient) =>
-  onOwner(client, "instance reads", () =>
-    new Coalescer({
-      maxBatch: PAGE_SIZE,
-      async fetchBatch(ids: number[]) {
-        const context: RequestContext = { cloud: "contabo", operation: `read ${ids.length} instance(s) with one list call` };
-        const found = await listInstances(client, context, ids);
-        return new Map(found.map((item) => [item.instanceId, item]));
-      },
-    }),
-  );
-
 /** Statuses an instance does not leave by itself: waiting for them is pointless. */
 const STUCK_STATUSES: Record<string, (message?: string) => string> = {
   error: (message) => `instance is in status error: ${message ?? "no message"}`,
@@ -380,13 +367,9 @@ const InstanceResource = defineResource({
     return { id: String(id), outputs: outputsOf(ready, wanted) };
   },
 
+  // Reads that come together (a refresh) share the pages of the instance list, as tags do.
   async read(client, id, olds, scope) {
-    // Its own GET for an id the list cannot filter by, and for an instance written moments ago:
-    // the list may not show it yet, and the GET retries that 404 (eventual consistency).
-    if (!/^[1-9]\d*$/.test(id) || client.writtenRecently(idPath(instances, id))) {
-      return readOrUndefined(async () => outputsOf(await getInstance(client, scope.context("read instance"), id), olds));
-    }
-    const item = await instanceReads(client).read(Number(id));
+    const item = await listedRead(client, instances, { item: instanceItem, idOf: (instance) => instance.instanceId, getOne: (one) => getInstance(client, scope.context("read instance"), one) })(id);
     return item && outputsOf(item, olds);
   },
 

@@ -195,6 +195,20 @@ describe("ovh.CloudSshKey", () => {
     await Promise.all(created.map(({ id, outs }) => ops("CloudSshKey").delete(id, outs)));
   });
 
+  test("reads that come together share one list call and keep the fingerprint; a key read with none (adopted) is read on its own", async () => {
+    const keyOf = (i: number) => PUBLIC_KEY.replace(/ \S+$/, ` read-${i}@example`);
+    const created = await Promise.all([1, 2, 3, 4, 5].map((i) => checkAndCreate("CloudSshKey", { serviceName: project, name: `read-${i}`, publicKey: keyOf(i) })));
+    const from = emulator.log.entries.length;
+    const reads = await Promise.all(created.map(({ id, outs }) => ops("CloudSshKey").read(id, outs)));
+    expect(reads).toEqual(created.map(({ id, outs }) => ({ id, props: outs })));
+    const adopted = await ops("CloudSshKey").read(created[0].id, {});
+    expect(adopted.props).toMatchObject({ fingerprint: created[0].outs.fingerprint });
+    const calls = emulator.log.entries.slice(from).map((e) => `${e.method} ${e.path}`);
+    console.log(`5 SSH key reads at once, then one adopted: ${calls.join(", ")}`);
+    expect(calls).toEqual([`GET /1.0/cloud/project/${project}/sshkey`, `GET /1.0/cloud/project/${project}/sshkey`, `GET /1.0/cloud/project/${project}/sshkey/${created[0].outs.keyId}`]);
+    await Promise.all(created.map(({ id, outs }) => ops("CloudSshKey").delete(id, outs)));
+  });
+
   test("a malformed key or project fails at check with no API call", async () => {
     expect(await expectRejected("CloudSshKey", { serviceName: "my-project", name: "k", publicKey: "not a key" })).toEqual([
       { property: "serviceName", reason: expect.stringContaining("project id") },

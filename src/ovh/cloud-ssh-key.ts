@@ -7,7 +7,7 @@ import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
-import { sharedList } from "../core/coalesce";
+import { listReader, sharedList } from "../core/coalesce";
 import { createOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName } from "./common";
@@ -79,11 +79,14 @@ function outputsOf(project: string, key: z.infer<typeof keyItem>, region: string
 const keys = (project: string) => path`/cloud/project/${project}/sshkey`;
 const keyPath = (project: string, keyId: string) => path`/cloud/project/${project}/sshkey/${keyId}`;
 
-/** The SSH keys of a project, one list call for the create look-ups of a wave (the list has no fingerprints). */
-const projectKeys = (client: OvhClient) =>
-  sharedList(client, "SSH keys", (project) =>
-    readOrUndefined(() => client.request({ cloud: "ovh", operation: "list SSH keys" }, "GET", keys(project), z.array(keyItem.omit({ fingerPrint: true })))),
-  );
+/**
+ * The SSH keys of a project (the list has no fingerprints), one list call for the create look-ups
+ * that come together (`projectKeys`) and for the reads of a refresh (`keyReads`).
+ */
+const listKeys = (client: OvhClient) => (project: string) =>
+  readOrUndefined(() => client.request({ cloud: "ovh", operation: "list SSH keys" }, "GET", keys(project), z.array(keyItem.omit({ fingerPrint: true }))));
+const projectKeys = (client: OvhClient) => sharedList(client, "SSH keys", listKeys(client));
+const keyReads = (client: OvhClient) => listReader(client, "SSH keys", listKeys(client), (key) => key.id);
 
 const CloudSshKeyResource = defineResource({
   cloud: ovh,
@@ -111,13 +114,19 @@ const CloudSshKeyResource = defineResource({
     return { id: `${project}/${key.id}`, outputs: outputsOf(project, key, wanted.region) };
   },
 
+  // Reads that come together (a refresh) share one list of the project's keys. The list has no
+  // fingerprint, but a key's public key never changes, nor does the fingerprint made from it: the
+  // one in the state is kept, and only a key read without one (adopted) is read on its own.
   async read(client, id, olds, scope) {
     const [project, keyId] = idParts("ovh", id, ["serviceName", "keyId"]);
-    return readOrUndefined(async () => {
-      const key = await client.request(scope.context("read SSH key"), "GET", keyPath(project, keyId), keyItem);
-      // A key kept in every region lists them all; one kept in a single region lists that one.
-      return outputsOf(project, key, olds.region ?? (key.regions.length === 1 ? key.regions[0] : undefined));
-    });
+    const listed = await keyReads(client)(keyId, project);
+    if (!listed) return undefined;
+    const key =
+      olds.fingerprint && listed.publicKey === olds.publicKey
+        ? { ...listed, fingerPrint: olds.fingerprint }
+        : await readOrUndefined(() => client.request(scope.context("read SSH key"), "GET", keyPath(project, keyId), keyItem));
+    // A key kept in every region lists them all; one kept in a single region lists that one.
+    return key && outputsOf(project, key, olds.region ?? (key.regions.length === 1 ? key.regions[0] : undefined));
   },
 
   async delete(client, id, _olds, scope) {

@@ -23,7 +23,7 @@ type Counts = [create: number, read: number, update: number | "-", remove: numbe
  * work the cloud finishes later (a wait). Reads are one GET everywhere.
  */
 const MINIMUM: Record<string, { counts: Counts; why: string }> = {
-  "contabo:Tag": { counts: [2, 1, 2, 1], why: "POST answers the id only, PATCH links only: each + 1 GET" },
+  "contabo:Tag": { counts: [1, 1, 2, 1], why: "POST answers the id only, and a tag holds nothing the API computes; PATCH answers links only: + 1 GET" },
   "contabo:Secret": { counts: [1, 1, 2, 1], why: "POST answers the secret; PATCH answers links only: + 1 GET" },
   "contabo:Instance": { counts: [2, 1, 2, 1], why: "order answers the id only, then >= 1 status read (it returns the instance); PATCH answers id and date: + 1 GET; cancel: 1 POST" },
   "contabo:PrivateNetwork": { counts: [3, 1, 1, 1], why: "POST answers the network, + 1 POST per instance attached (1 here, links only) + 1 GET; PATCH answers the network" },

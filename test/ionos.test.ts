@@ -46,6 +46,19 @@ describe("request status polls", () => {
     await Promise.all(created.map(({ id, outs }) => ops("Datacenter").delete(id, outs)));
   });
 
+  test("creates whose waits end together read what they made with one list of their collection, not a GET each", async () => {
+    const dc = await datacenter("created-reads");
+    const from = emulator.log.entries.length;
+    const created = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => checkAndCreate("Lan", { datacenterId: dc, name: `wave-${i}` })));
+    const reads = emulator.log.entries.slice(from).filter((e) => e.method === "GET" && e.path.startsWith(`/cloudapi/v6/datacenters/${dc}/lans`));
+    console.log(`6 LAN creates at once: ${reads.map((e) => e.path.replace(`/cloudapi/v6/datacenters/${dc}`, "")).join(", ")}`);
+    expect(reads.filter((e) => e.path !== `/cloudapi/v6/datacenters/${dc}/lans`)).toEqual([]);
+    expect(reads.length).toBeLessThan(6);
+    expect(created.map(({ outs }) => outs.name).sort()).toEqual(["wave-1", "wave-2", "wave-3", "wave-4", "wave-5", "wave-6"]);
+    for (const { id, outs } of created) expect(await ops("Lan").read(id, outs)).toEqual({ id, props: outs });
+    await ops("Datacenter").delete(dc, (await ops("Datacenter").read(dc, {})).props!);
+  });
+
   test("GET /requests filters by creation date and status, as the spec says", async () => {
     const client = ionosClient();
     const item = z.object({ id: z.string(), metadata: z.object({ createdDate: z.string(), requestStatus: z.object({ metadata: z.object({ status: z.string() }) }) }) });

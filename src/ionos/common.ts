@@ -1,6 +1,6 @@
 /** Shapes, ids and the create/wait pattern shared by the IONOS resources. */
 import { z } from "zod";
-import { listReader } from "../core/coalesce";
+import { listReader, sharedList } from "../core/coalesce";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, isKeyedName } from "../core/kit";
 import { idParts } from "../core/ids";
@@ -92,18 +92,29 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
    */
   read = async (client: IonosClient, id: string, olds: Partial<O>): Promise<O | undefined> => {
     const values = idParts("ionos", id, this.options.idParts);
-    const read = listReader(
-      client,
-      `${this.options.noun} reads`,
-      (collection) => {
-        const context: RequestContext = { cloud: "ionos", operation: `list the ${this.options.noun}s of ${collection}` };
-        return readOrUndefined(() => client.list(context, collection, this.options.item));
-      },
-      (item) => item.id,
-    );
+    const read = listReader(client, `${this.options.noun} lists`, this.listOf(client), (item) => item.id);
     const found = await read(values[values.length - 1], this.options.collection(...values.slice(0, -1)));
     return found && this.options.outputsOf(found, olds, this.ids(id));
   };
+
+  /** A collection's items (undefined: the collection is gone), at depth 1: each with its properties. */
+  private listOf(client: IonosClient): (collection: string) => Promise<T[] | undefined> {
+    return (collection) => {
+      const context: RequestContext = { cloud: "ionos", operation: `list the ${this.options.noun}s of ${collection}` };
+      return readOrUndefined(() => client.list(context, collection, this.options.item));
+    };
+  }
+
+  /**
+   * The outputs of a resource just made. Creates whose waits end together (one shared poll sees
+   * many requests DONE) share one list of their collection, made after each of them asked; one the
+   * list lacks is read by its GET.
+   */
+  private async createdOutputs(client: IonosClient, scope: OperationScope, id: string, collection: string, known: Partial<O>): Promise<O> {
+    const lists = sharedList(client, `${this.options.noun} lists`, this.listOf(client));
+    const listed = (await lists(collection))?.find((item) => item.id === idParts("ionos", id, this.options.idParts).at(-1));
+    return listed ? this.options.outputsOf(listed, known, this.ids(id)) : this.outputs(client, scope, id, known);
+  }
 
   /** The kit's `delete`. */
   delete = (client: IonosClient, id: string, olds: Partial<O>, scope: OperationScope): Promise<void> =>
@@ -166,7 +177,7 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
     // Named ready states are the resource's own (a cluster is ACTIVE well after its request, if
     // the API names one, is DONE): they are waited for in any case.
     if (!accepted.request || this.options.readyStates) await client.settled(context, this.path(id), this.options.readyStates ?? "available", limit);
-    return { id, outputs: await this.outputs(client, scope, id, options.known) };
+    return { id, outputs: await this.createdOutputs(client, scope, id, collection, options.known) };
   }
 
   /** Sends a change (PUT, PATCH, DELETE, or an action below the resource such as `/start`) and waits for it. */

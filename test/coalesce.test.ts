@@ -104,8 +104,8 @@ test("a failed batch call fails each of its reads, and the kit names the resourc
   await expect(failing.read("w3")).rejects.toBeInstanceOf(BatchReadError);
 });
 
-/** A list reader over a mutable table of items, counting its list calls. */
-function listed(table: Map<string, string>) {
+/** A list reader over a mutable table of items, counting its list calls, each taking `listMs`. */
+function listed(table: Map<string, string>, listMs = 0) {
   const client = {};
   const calls: string[] = [];
   const read = listReader(
@@ -113,6 +113,7 @@ function listed(table: Map<string, string>) {
     "widgets",
     async (group) => {
       calls.push(group);
+      await new Promise((resolve) => setTimeout(resolve, listMs));
       return [...table].map(([id, value]) => ({ id, value }));
     },
     (item) => item.id,
@@ -172,4 +173,13 @@ test("no kept list answers a read after a write went through the client, nor aft
   await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_IDLE_MS + 100));
   await idle.read("b");
   expect(idle.calls).toHaveLength(1);
+});
+
+test("reads that come while a list is under way wait for it rather than list again", async () => {
+  const { calls, read } = listed(new Map([["a", "A"], ["b", "B"], ["c", "C"]]), 200);
+  const first = read("a");
+  // Past the quiet time the first list is sent (it takes 200 ms): a read now cannot join its call, but waits for its answer.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(await Promise.all([first, read("b"), read("c")])).toEqual(["A", "B", "C"]);
+  expect(calls).toHaveLength(1);
 });

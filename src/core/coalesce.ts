@@ -119,12 +119,12 @@ export function sharedList<T>(owner: object, name: string, list: (group: string)
  * not exist. One reader per owner (a cloud's client) and name.
  *
  * The engine hands a refresh's reads out a few at a time (8 at its default parallelism), each
- * wave when the last one is answered: a list is kept to answer the waves that follow, so a refresh
- * costs a list call per collection, not one per wave. A kept list answers each item once (read
- * again, an item is listed again), only while this process writes nothing through the owner and
- * the reads keep coming (`SNAPSHOT_IDLE_MS`), and for at most `SNAPSHOT_MAX_AGE_MS`. An item it
- * lacks (made since) is looked for in a new list: only a list made after the read asked can say an
- * item is gone.
+ * wave when the last one is answered: a list is kept to answer the waves that follow (and the reads
+ * that come while it is under way), so a refresh costs a list call per collection, not one per
+ * wave. A kept list answers each item once (read again, an item is listed again), only while this
+ * process writes nothing through the owner and the reads keep coming (`SNAPSHOT_IDLE_MS`), and for
+ * at most `SNAPSHOT_MAX_AGE_MS`. An item it lacks (made since) is looked for in a new list: only a
+ * list made after the read asked can say an item is gone.
  */
 export function listReader<T>(
   owner: object,
@@ -133,27 +133,51 @@ export function listReader<T>(
   idOf: (item: T) => string | number,
 ): (id: string | number, group?: string) => Promise<T | undefined> {
   const lists = sharedList(owner, name, list);
-  const kept = onOwner(owner, `${name} kept lists`, () => new Map<string, ListSnapshot<T>>());
-  return async (id, group = "") => {
-    const key = String(id);
-    const snapshot = kept.get(group);
-    const keptItem = snapshot && usable(owner, snapshot) && !snapshot.served.has(key) ? snapshot.items.get(key) : undefined;
-    if (snapshot && keptItem !== undefined) {
+  const { kept, listing } = onOwner(owner, `${name} kept lists`, () => ({
+    kept: new Map<string, ListSnapshot<T>>(),
+    /** The list of each group under way, which reads that come meanwhile wait for. */
+    listing: new Map<string, Promise<ListSnapshot<T> | undefined>>(),
+  }));
+
+  /** A new list of the group, kept for the reads that follow (of two lists, the one asked for last). */
+  const listAnew = (group: string): Promise<ListSnapshot<T> | undefined> => {
+    const asked = { takenAt: performance.now(), writes: writesThrough(owner) };
+    const made = lists(group).then((items) => {
+      if (!items) return undefined;
+      const current = kept.get(group);
+      if (current?.list === items) return current;
+      const snapshot = { ...asked, usedAt: asked.takenAt, list: items, items: new Map(items.map((item) => [String(idOf(item)), item])), served: new Set<string>() };
+      if (!current || current.takenAt <= snapshot.takenAt) kept.set(group, snapshot);
+      return snapshot;
+    });
+    listing.set(group, made);
+    const forget = () => {
+      if (listing.get(group) === made) listing.delete(group);
+    };
+    made.then(forget, forget);
+    return made;
+  };
+
+  /** The item from the kept list, or from the list under way, if that list has not answered it yet. */
+  const fromKept = async (key: string, group: string): Promise<T | undefined> => {
+    const current = kept.get(group);
+    const snapshot = current && usable(owner, current) ? current : await listing.get(group)?.catch(() => undefined);
+    if (!snapshot || !usable(owner, snapshot) || snapshot.served.has(key)) return undefined;
+    const item = snapshot.items.get(key);
+    if (item !== undefined) {
       snapshot.served.add(key);
       snapshot.usedAt = performance.now();
-      return keptItem;
     }
-    const asked = { takenAt: performance.now(), writes: writesThrough(owner) };
-    const items = await lists(group);
-    if (!items) return undefined;
-    let fresh = kept.get(group);
-    if (fresh?.list !== items) {
-      fresh = { ...asked, usedAt: asked.takenAt, list: items, items: new Map(items.map((item) => [String(idOf(item)), item])), served: new Set() };
-      const current = kept.get(group);
-      if (!current || current.takenAt <= fresh.takenAt) kept.set(group, fresh);
-    }
-    fresh.served.add(key);
-    return fresh.items.get(key);
+    return item;
+  };
+
+  return async (id, group = "") => {
+    const key = String(id);
+    const keptItem = await fromKept(key, group);
+    if (keptItem !== undefined) return keptItem;
+    const snapshot = await listAnew(group);
+    snapshot?.served.add(key);
+    return snapshot?.items.get(key);
   };
 }
 

@@ -28,16 +28,15 @@ function countsOf(size: number): Required<FleetCounts> {
 
 /**
  * The fewest API calls each step can make: a create or a delete per resource (and the IONOS data
- * center); a refresh reads each listable type with one call per page (IONOS: the data centers,
- * servers and LANs; OVH: the project's networks), and an OVH SSH key by itself (its list has no
- * fingerprints).
+ * center); a refresh reads each type with one call per page of its list (IONOS: the data centers,
+ * servers and LANs; OVH: the project's SSH keys and networks).
  */
 function fewestCalls(counts: Required<FleetCounts>, op: string): number {
   const resources = Object.values(counts).reduce((sum, n) => sum + n, 0) + 1;
   if (op === "preview") return 0;
   if (op !== "refresh") return resources;
   const pages = (n: number) => Math.ceil(n / PAGE);
-  return pages(counts.contaboInstances) + pages(counts.contaboTags) + 3 + counts.ovhKeys + 1;
+  return pages(counts.contaboInstances) + pages(counts.contaboTags) + 3 + 2;
 }
 
 export async function benchFleet(): Promise<void> {

@@ -67,7 +67,12 @@ describeWithEngine("refresh by type, on the Pulumi engine", () => {
     expect(ids).toHaveLength(INSTANCES + TAGS + SERVERS + LANS + 1 - 3);
   }, 120_000);
 
-  test("at the engine's default parallelism the reads come in waves: a list made for the first wave answers the waves after it", async () => {
+  test("at the engine's default parallelism the reads come in waves: a list made for the first wave answers the waves after it, and shows what changed outside", async () => {
+    // Changed outside Pulumi before the refresh: the last tag and LAN, read in the refresh's later waves.
+    const lastTag = [...fleet.contabo.store.tags.values()].at(-1)!;
+    lastTag.color = "#123456";
+    const lastLan = [...fleet.ionos.store.nodes.values()].filter((node) => node.type === "lan").at(-1)!;
+    lastLan.properties.name = "renamed outside";
     const { result, contabo, ionos } = await fleet.requestsDuring(() => runEngine({ op: "refresh", program: FLEET_PROGRAM, dir, env: fleet.env }));
     const resources = INSTANCES + TAGS + SERVERS + LANS + 1 - 3;
     const calls = [...contabo.api, ...ionos.api];
@@ -81,5 +86,8 @@ describeWithEngine("refresh by type, on the Pulumi engine", () => {
     expect(calls.filter((call) => !lists.includes(call))).toEqual([]);
     const perList = lists.map((list) => ({ list, calls: calls.filter((call) => call === list).length }));
     expect(perList.filter(({ calls: n }) => n < 1 || n > 2)).toEqual([]);
+    const state = stateResources(dir);
+    expect(state.find((r) => r.id === String(lastTag.tagId))?.outputs).toMatchObject({ color: "#123456" });
+    expect(state.find((r) => r.id === `${datacenter.split("/")[2]}/${lastLan.id}`)?.outputs).toMatchObject({ name: "renamed outside" });
   }, 120_000);
 });

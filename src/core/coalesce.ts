@@ -181,6 +181,23 @@ export function listReader<T>(
   };
 }
 
+/** A collection read both ways, under one name and one list call: fresh lists and a refresh's reads. */
+export interface ListedCollection<T> {
+  /** Its items, from a list made after the call (create look-ups, reads right after a create). */
+  list(group?: string): Promise<T[] | undefined>;
+  /** One item, as a refresh reads it (`listReader`: kept lists). */
+  read(id: string | number, group?: string): Promise<T | undefined>;
+}
+
+export function listedCollection<T>(
+  owner: object,
+  name: string,
+  list: (group: string) => Promise<T[] | undefined>,
+  idOf: (item: T) => string | number,
+): ListedCollection<T> {
+  return { list: sharedList(owner, name, list), read: listReader(owner, name, list, idOf) };
+}
+
 /** A refresh's reads of one type keep coming at least this often (the engine's waves are ms apart). */
 export const SNAPSHOT_IDLE_MS = 2_000;
 /** The oldest list a read is answered from. */

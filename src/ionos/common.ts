@@ -1,6 +1,6 @@
 /** Shapes, ids and the create/wait pattern shared by the IONOS resources. */
 import { z } from "zod";
-import { listReader, sharedList } from "../core/coalesce";
+import { type ListedCollection, listedCollection } from "../core/coalesce";
 import { type RequestContext, readOrUndefined } from "../core/errors";
 import { type OperationScope, isKeyedName } from "../core/kit";
 import { idParts } from "../core/ids";
@@ -92,17 +92,21 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
    */
   read = async (client: IonosClient, id: string, olds: Partial<O>): Promise<O | undefined> => {
     const values = idParts("ionos", id, this.options.idParts);
-    const read = listReader(client, `${this.options.noun} lists`, this.listOf(client), (item) => item.id);
-    const found = await read(values[values.length - 1], this.options.collection(...values.slice(0, -1)));
+    const found = await this.collections(client).read(values[values.length - 1], this.options.collection(...values.slice(0, -1)));
     return found && this.options.outputsOf(found, olds, this.ids(id));
   };
 
-  /** A collection's items (undefined: the collection is gone), at depth 1: each with its properties. */
-  private listOf(client: IonosClient): (collection: string) => Promise<T[] | undefined> {
-    return (collection) => {
-      const context: RequestContext = { cloud: "ionos", operation: `list the ${this.options.noun}s of ${collection}` };
-      return readOrUndefined(() => client.list(context, collection, this.options.item));
-    };
+  /** The kind's collections (undefined: the collection is gone), listed at depth 1: each item with its properties. */
+  private collections(client: IonosClient): ListedCollection<T> {
+    return listedCollection(
+      client,
+      `${this.options.noun} lists`,
+      (collection) => {
+        const context: RequestContext = { cloud: "ionos", operation: `list the ${this.options.noun}s of ${collection}` };
+        return readOrUndefined(() => client.list(context, collection, this.options.item));
+      },
+      (item) => item.id,
+    );
   }
 
   /**
@@ -111,8 +115,8 @@ export class IonosKind<T extends Resource, O extends { timeoutMinutes: number }>
    * list lacks is read by its GET.
    */
   private async createdOutputs(client: IonosClient, scope: OperationScope, id: string, collection: string, known: Partial<O>): Promise<O> {
-    const lists = sharedList(client, `${this.options.noun} lists`, this.listOf(client));
-    const listed = (await lists(collection))?.find((item) => item.id === idParts("ionos", id, this.options.idParts).at(-1));
+    const itemId = idParts("ionos", id, this.options.idParts).at(-1);
+    const listed = (await this.collections(client).list(collection))?.find((item) => item.id === itemId);
     return listed ? this.options.outputsOf(listed, known, this.ids(id)) : this.outputs(client, scope, id, known);
   }
 

@@ -5,7 +5,7 @@
  * first: a VLAN is used by one network at a time).
  */
 import { z } from "zod";
-import { listReader, sharedList } from "../core/coalesce";
+import { listedCollection } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type OperationScope, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -116,13 +116,15 @@ function waitUntilActive(client: OvhClient, scope: OperationScope, project: stri
 
 /**
  * The private networks of a project (whole networks, as a GET of one gives them), one list call
- * for the create look-ups that come together (`projectNetworks`) and for the reads of a refresh
- * (`networkReads`).
+ * for the create look-ups that come together and for the reads of a refresh.
  */
-const listNetworks = (client: OvhClient) => (project: string) =>
-  readOrUndefined(() => client.request({ cloud: "ovh", operation: "list private networks" }, "GET", networksPath(project), z.array(networkItem)));
-const projectNetworks = (client: OvhClient) => sharedList(client, "private networks", listNetworks(client));
-const networkReads = (client: OvhClient) => listReader(client, "private networks", listNetworks(client), (network) => network.id);
+const projectNetworks = (client: OvhClient) =>
+  listedCollection(
+    client,
+    "private networks",
+    (project) => readOrUndefined(() => client.request({ cloud: "ovh", operation: "list private networks" }, "GET", networksPath(project), z.array(networkItem))),
+    (network) => network.id,
+  );
 
 const CloudPrivateNetworkResource = defineResource({
   cloud: ovh,
@@ -145,7 +147,7 @@ const CloudPrivateNetworkResource = defineResource({
       what: `create private network "${wanted.name}"`,
       send: () => client.request(scope.context("create private network"), "POST", networksPath(project), networkItem, { body }),
       // A VLAN belongs to one network: the one with this VLAN and name is the one this create made.
-      find: async () => (await projectNetworks(client)(project))?.find((n) => n.vlanId === wanted.vlanId && n.name === wanted.name),
+      find: async () => (await projectNetworks(client).list(project))?.find((n) => n.vlanId === wanted.vlanId && n.name === wanted.name),
     });
     const id = `${project}/${created.id}`;
     scope.created(id, outputsOf(project, created, timeoutMinutes));
@@ -157,7 +159,7 @@ const CloudPrivateNetworkResource = defineResource({
   // holds whole networks, as a GET of one does).
   async read(client, id, olds) {
     const [project, networkId] = idParts("ovh", id, ["serviceName", "networkId"]);
-    const found = await networkReads(client)(networkId, project);
+    const found = await projectNetworks(client).read(networkId, project);
     return found && outputsOf(project, found, olds.timeoutMinutes ?? 10);
   },
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { readOrUndefined } from "../core/errors";
 import { type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
-import { listReader, sharedList } from "../core/coalesce";
+import { listedCollection } from "../core/coalesce";
 import { createOnce } from "../core/reconcile";
 import { type OvhClient, ovh } from "./client";
 import { cloudRegion, path, serviceName } from "./common";
@@ -81,12 +81,15 @@ const keyPath = (project: string, keyId: string) => path`/cloud/project/${projec
 
 /**
  * The SSH keys of a project (the list has no fingerprints), one list call for the create look-ups
- * that come together (`projectKeys`) and for the reads of a refresh (`keyReads`).
+ * that come together and for the reads of a refresh.
  */
-const listKeys = (client: OvhClient) => (project: string) =>
-  readOrUndefined(() => client.request({ cloud: "ovh", operation: "list SSH keys" }, "GET", keys(project), z.array(keyItem.omit({ fingerPrint: true }))));
-const projectKeys = (client: OvhClient) => sharedList(client, "SSH keys", listKeys(client));
-const keyReads = (client: OvhClient) => listReader(client, "SSH keys", listKeys(client), (key) => key.id);
+const projectKeys = (client: OvhClient) =>
+  listedCollection(
+    client,
+    "SSH keys",
+    (project) => readOrUndefined(() => client.request({ cloud: "ovh", operation: "list SSH keys" }, "GET", keys(project), z.array(keyItem.omit({ fingerPrint: true })))),
+    (key) => key.id,
+  );
 
 const CloudSshKeyResource = defineResource({
   cloud: ovh,
@@ -107,7 +110,7 @@ const CloudSshKeyResource = defineResource({
       what: `create SSH key "${wanted.name}"`,
       send: () => client.request(scope.context("create SSH key"), "POST", keys(project), keyItem, { body }),
       find: async () => {
-        const same = (await projectKeys(client)(project))?.find((key) => key.name === wanted.name && key.publicKey === wanted.publicKey);
+        const same = (await projectKeys(client).list(project))?.find((key) => key.name === wanted.name && key.publicKey === wanted.publicKey);
         return same && client.request(scope.context("read SSH key"), "GET", keyPath(project, same.id), keyItem);
       },
     });
@@ -119,7 +122,7 @@ const CloudSshKeyResource = defineResource({
   // one in the state is kept, and only a key read without one (adopted) is read on its own.
   async read(client, id, olds, scope) {
     const [project, keyId] = idParts("ovh", id, ["serviceName", "keyId"]);
-    const listed = await keyReads(client)(keyId, project);
+    const listed = await projectKeys(client).read(keyId, project);
     if (!listed) return undefined;
     const key =
       olds.fingerprint && listed.publicKey === olds.publicKey

@@ -5,7 +5,7 @@
  */
 import { BlockList, isIPv4 } from "node:net";
 import { z } from "zod";
-import { listReader, sharedList } from "../core/coalesce";
+import { listedCollection } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type ResourceOutputs, defineResource, documented } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -149,16 +149,19 @@ const subnetPath = (project: string, networkId: string, subnetId: string) => `${
 
 /**
  * The subnets of a network (`<project>/<networkId>`), one list call for the create look-ups that
- * come together (`networkSubnets`) and for the reads of a refresh (`subnetReads`): OVH has no GET of
- * one subnet.
+ * come together and for the reads of a refresh: OVH has no GET of one subnet.
  */
-const listSubnets = (client: OvhClient) => (network: string) => {
-  const [project, networkId] = network.split("/");
-  const context: RequestContext = { cloud: "ovh", operation: `list the subnets of network ${networkId}` };
-  return readOrUndefined(() => client.request(context, "GET", subnetsPath(project, networkId), z.array(subnetItem)));
-};
-const networkSubnets = (client: OvhClient) => sharedList(client, "subnets", listSubnets(client));
-const subnetReads = (client: OvhClient) => listReader(client, "subnets", listSubnets(client), (subnet) => subnet.id);
+const networkSubnets = (client: OvhClient) =>
+  listedCollection(
+    client,
+    "subnets",
+    (network) => {
+      const [project, networkId] = network.split("/");
+      const context: RequestContext = { cloud: "ovh", operation: `list the subnets of network ${networkId}` };
+      return readOrUndefined(() => client.request(context, "GET", subnetsPath(project, networkId), z.array(subnetItem)));
+    },
+    (subnet) => subnet.id,
+  );
 
 const CloudSubnetResource = defineResource({
   cloud: ovh,
@@ -179,7 +182,7 @@ const CloudSubnetResource = defineResource({
       send: () => client.request(scope.context("create subnet"), "POST", subnetsPath(project, networkId), subnetItem, { body }),
       // One subnet per network and region: the one there with this CIDR is the one this create made.
       find: async () =>
-        (await networkSubnets(client)(`${project}/${networkId}`))?.find(
+        (await networkSubnets(client).list(`${project}/${networkId}`))?.find(
           (s) => s.cidr === wanted.network && s.ipPools.some((p) => p.region === wanted.region),
         ),
     });
@@ -191,7 +194,7 @@ const CloudSubnetResource = defineResource({
   // Read from the network's list of subnets, shared by the reads that come together (a refresh).
   async read(client, id, olds) {
     const [project, networkId, subnetId] = idParts("ovh", id, ["serviceName", "networkId", "subnetId"]);
-    const subnet = await subnetReads(client)(subnetId, `${project}/${networkId}`);
+    const subnet = await networkSubnets(client).read(subnetId, `${project}/${networkId}`);
     return subnet && outputsOf(project, networkId, subnet, olds.region);
   },
 

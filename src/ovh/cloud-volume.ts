@@ -7,7 +7,7 @@
  * A new project, region or type replaces it.
  */
 import { z } from "zod";
-import { listReader, sharedList } from "../core/coalesce";
+import { listedCollection } from "../core/coalesce";
 import { readOrUndefined, type RequestContext } from "../core/errors";
 import { type CheckFailure, type OperationScope, type ResourceOutputs, defineResource, documented, isKeyedName } from "../core/kit";
 import { idPart, idParts } from "../core/ids";
@@ -123,12 +123,15 @@ export function getVolume(client: OvhClient, context: RequestContext, project: s
 
 /**
  * The volumes of a project (the list shows each one whole), one list call for the create look-ups
- * that come together (`projectVolumes`) and for the reads of a refresh (`volumeReads`).
+ * that come together and for the reads of a refresh.
  */
-const listVolumes = (client: OvhClient) => (project: string) =>
-  readOrUndefined(() => client.request({ cloud: "ovh", operation: "list volumes" }, "GET", volumesPath(project), z.array(volumeItem)));
-const projectVolumes = (client: OvhClient) => sharedList(client, "volumes", listVolumes(client));
-const volumeReads = (client: OvhClient) => listReader(client, "volumes", listVolumes(client), (volume) => volume.id);
+const projectVolumes = (client: OvhClient) =>
+  listedCollection(
+    client,
+    "volumes",
+    (project) => readOrUndefined(() => client.request({ cloud: "ovh", operation: "list volumes" }, "GET", volumesPath(project), z.array(volumeItem))),
+    (volume) => volume.id,
+  );
 
 /** What a wait follows: it names the kind whose durations are learned; "settle" (whatever is under way) learns nothing. */
 type WaitAfter = "create" | "upsize" | "settle";
@@ -182,7 +185,7 @@ const CloudVolumeResource = defineResource({
       what: `create volume "${wanted.name}"`,
       send: () => client.request(scope.context("create volume"), "POST", volumesPath(project), volumeItem, { body }),
       find: async () => {
-        return ((await projectVolumes(client)(project)) ?? [])
+        return ((await projectVolumes(client).list(project)) ?? [])
           .filter((v) => v.region === wanted.region && v.name === wanted.name && !LEAVING_STATUSES.includes(v.status) && (keyed || isNew(v.creationDate)))
           .sort((a, b) => b.creationDate.localeCompare(a.creationDate))[0];
       },
@@ -197,7 +200,7 @@ const CloudVolumeResource = defineResource({
   // Read from the project's list of volumes, shared by the reads that come together (a refresh).
   async read(client, id, olds) {
     const [project, volumeId] = idParts("ovh", id, ["serviceName", "volumeId"]);
-    const found = await volumeReads(client)(volumeId, project);
+    const found = await projectVolumes(client).read(volumeId, project);
     return found && outputsOf(project, found, olds.timeoutMinutes ?? 10);
   },
 
